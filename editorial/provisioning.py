@@ -1,0 +1,217 @@
+"""Turning the unit tree into Wagtail pages, collections, groups and permissions.
+
+Nothing here is done by hand in the admin: giving a unit a board provisions
+its home page, collection and one group per role, with page and collection
+permissions on exactly that unit's subtree. Every function is idempotent, so
+seeding and imports can be re-run safely.
+"""
+
+from functools import cache
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+from django.utils.text import slugify
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+
+from .models import BoardGroup, BoardMembership, BoardRole, EditorialBoard, Unit
+
+PLATFORM_ADMIN_GROUP = "Platform administrators"
+
+PAGE_PERMISSIONS = {
+    BoardRole.EDITOR: ["add_page", "change_page"],
+    BoardRole.REVIEWER: ["add_page", "change_page", "lock_page", "unlock_page"],
+    BoardRole.APPROVER: [
+        "add_page",
+        "change_page",
+        "publish_page",
+        "lock_page",
+        "unlock_page",
+    ],
+    BoardRole.PLATFORM_ADMIN: [
+        "add_page",
+        "change_page",
+        "publish_page",
+        "bulk_delete_page",
+        "lock_page",
+        "unlock_page",
+    ],
+}
+
+_MEDIA_WORK = [
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+]
+_MEDIA_DELETE = ["wagtailimages.delete_image", "wagtaildocs.delete_document"]
+
+COLLECTION_PERMISSIONS = {
+    BoardRole.EDITOR: _MEDIA_WORK,
+    BoardRole.REVIEWER: _MEDIA_WORK,
+    BoardRole.APPROVER: _MEDIA_WORK + _MEDIA_DELETE,
+    BoardRole.PLATFORM_ADMIN: [
+        *_MEDIA_WORK,
+        *_MEDIA_DELETE,
+        "wagtailcore.add_collection",
+        "wagtailcore.change_collection",
+        "wagtailcore.delete_collection",
+    ],
+}
+
+# Model permissions every board member needs to reach the admin at all.
+GLOBAL_PERMISSIONS = {
+    BoardRole.EDITOR: ["wagtailadmin.access_admin"],
+    BoardRole.REVIEWER: ["wagtailadmin.access_admin"],
+    BoardRole.APPROVER: ["wagtailadmin.access_admin"],
+    BoardRole.PLATFORM_ADMIN: [
+        "wagtailadmin.access_admin",
+        "wagtailredirects.add_redirect",
+        "wagtailredirects.change_redirect",
+        "wagtailredirects.delete_redirect",
+        "wagtailcore.add_site",
+        "wagtailcore.change_site",
+        "auth.add_user",
+        "auth.change_user",
+    ],
+}
+
+BOARD_ROLES = (BoardRole.EDITOR, BoardRole.REVIEWER, BoardRole.APPROVER)
+
+
+@cache
+def _permission_ids(codenames):
+    """Resolve 'app_label.codename' (or a page codename) to Permission ids, once."""
+    ids = []
+    for name in codenames:
+        app_label, _, codename = name.rpartition(".")
+        qs = Permission.objects.filter(codename=codename)
+        if app_label:
+            qs = qs.filter(content_type__app_label=app_label)
+        else:
+            qs = qs.filter(content_type__app_label="wagtailcore", content_type__model="page")
+        ids.append(qs.values_list("pk", flat=True).get())
+    return tuple(ids)
+
+
+def clear_permission_cache():
+    _permission_ids.cache_clear()
+
+
+def unit_home_page_model():
+    return apps.get_model(settings.EDITORIAL_UNIT_HOME_PAGE_MODEL)
+
+
+def _grant(group, role, page, collection):
+    for permission_id in _permission_ids(tuple(PAGE_PERMISSIONS[role])):
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=page, permission_id=permission_id
+        )
+    for permission_id in _permission_ids(tuple(COLLECTION_PERMISSIONS[role])):
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=collection, permission_id=permission_id
+        )
+    group.permissions.add(*_permission_ids(tuple(GLOBAL_PERMISSIONS[role])))
+
+
+def platform_admin_group():
+    group, created = Group.objects.get_or_create(name=PLATFORM_ADMIN_GROUP)
+    if created:
+        _grant(group, BoardRole.PLATFORM_ADMIN, Page.get_first_root_node(), Collection.get_first_root_node())
+    return group
+
+
+def _parent_home_and_collection(unit):
+    parent = unit.get_parent()
+    holder = parent.home_page_ancestor() if parent else None
+    if holder is not None:
+        return holder.home_page, holder.collection
+    return Page.get_first_root_node(), Collection.get_first_root_node()
+
+
+def ensure_home_page(unit):
+    if unit.home_page_id:
+        return unit.home_page
+    parent_page, _collection = _parent_home_and_collection(unit)
+    home = unit_home_page_model()(title=unit.name, slug=slugify(unit.code) or f"unit-{unit.pk}")
+    parent_page.add_child(instance=home)
+    home.save_revision().publish()
+    if parent_page.is_root():
+        # The top unit's home is the site's root, so that it answers on "/".
+        Site.objects.update_or_create(
+            is_default_site=True,
+            defaults={"root_page": home, "hostname": "localhost", "site_name": unit.name},
+        )
+    unit.home_page = home
+    unit.save(update_fields=["home_page"])
+    return home
+
+
+def ensure_collection(unit):
+    if unit.collection_id:
+        return unit.collection
+    _page, parent_collection = _parent_home_and_collection(unit)
+    collection = parent_collection.add_child(instance=Collection(name=unit.name))
+    unit.collection = collection
+    unit.save(update_fields=["collection"])
+    return collection
+
+
+@transaction.atomic
+def provision_board(unit):
+    """Give a unit its board, home page, collection and role groups. Idempotent."""
+    board, _created = EditorialBoard.objects.get_or_create(unit=unit)
+    home = ensure_home_page(unit)
+    collection = ensure_collection(unit)
+    for role in BOARD_ROLES:
+        group = _role_group(board, role)
+        _grant(group, role, home, collection)
+    return board
+
+
+def _role_group(board, role):
+    try:
+        return board.role_groups.select_related("group").get(role=role).group
+    except BoardGroup.DoesNotExist:
+        group, _created = Group.objects.get_or_create(
+            name=f"{board.unit.code} · {BoardRole(role).label}"
+        )
+        BoardGroup.objects.create(board=board, role=role, group=group)
+        return group
+
+
+def group_for_membership(membership):
+    if membership.role == BoardRole.PLATFORM_ADMIN:
+        return platform_admin_group()
+    return _role_group(membership.board, membership.role)
+
+
+def sync_user_groups(user):
+    """Make the user's board groups exactly those their memberships call for.
+
+    Recomputing (rather than adding or removing one group) also covers a
+    membership whose role or board was edited in place.
+    """
+    wanted = {
+        group_for_membership(m).pk for m in user.board_memberships.select_related("board__unit")
+    }
+    managed = set(
+        user.groups.filter(
+            Q(board_role__isnull=False) | Q(name=PLATFORM_ADMIN_GROUP)
+        ).values_list("pk", flat=True)
+    )
+    if managed - wanted:
+        user.groups.remove(*(managed - wanted))
+    if wanted - managed:
+        user.groups.add(*(wanted - managed))
+
+
+def add_board_member(unit, user, role):
+    """Provision the unit's board if needed and give the user the role on it."""
+    board = provision_board(unit)
+    membership, _created = BoardMembership.objects.get_or_create(board=board, user=user, role=role)
+    return membership
