@@ -121,7 +121,12 @@ def _grant(group, role, page, collection):
 def platform_admin_group():
     group, created = Group.objects.get_or_create(name=PLATFORM_ADMIN_GROUP)
     if created:
-        _grant(group, BoardRole.PLATFORM_ADMIN, Page.get_first_root_node(), Collection.get_first_root_node())
+        _grant(
+            group,
+            BoardRole.PLATFORM_ADMIN,
+            Page.get_first_root_node(),
+            Collection.get_first_root_node(),
+        )
     return group
 
 
@@ -200,9 +205,9 @@ def sync_user_groups(user):
         group_for_membership(m).pk for m in user.board_memberships.select_related("board__unit")
     }
     managed = set(
-        user.groups.filter(
-            Q(board_role__isnull=False) | Q(name=PLATFORM_ADMIN_GROUP)
-        ).values_list("pk", flat=True)
+        user.groups.filter(Q(board_role__isnull=False) | Q(name=PLATFORM_ADMIN_GROUP)).values_list(
+            "pk", flat=True
+        )
     )
     if managed - wanted:
         user.groups.remove(*(managed - wanted))

@@ -66,7 +66,15 @@ class BoardMembership(models.Model):
         return f"{self.user} – {self.get_role_display()}"
 
     def clean(self):
-        if self.role == BoardRole.PLATFORM_ADMIN and self.board_id and not self.board.unit.is_root():
+        if (
+            self.role == BoardRole.PLATFORM_ADMIN
+            and self.board_id
+            and not self.board.unit.is_root()
+        ):
             raise ValidationError(
-                {"role": _("Only the board of the top-level unit can have platform administrators.")}
+                {
+                    "role": _(
+                        "Only the board of the top-level unit can have platform administrators."
+                    )
+                }
             )

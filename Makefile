@@ -1,0 +1,38 @@
+# The two set-up commands: `make run` (embedded SQLite demo) and `make test`
+# (the whole suite on a throwaway PostgreSQL). Both install what is missing.
+
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PYTHON_VERSION := 3.11
+export UV_PYTHON := $(PYTHON_VERSION)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: run test venv lint format migrate demo clean
+
+$(UV):
+	python3 -m pip install --quiet --user "uv==0.13.8" || python3 -m pip install --quiet "uv==0.13.8"
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen
+	touch $@
+
+venv: .venv/.synced
+
+run: venv
+	$(UV) run python manage.py migrate --noinput
+	$(UV) run python manage.py seed_demo --size small
+	$(UV) run python manage.py runserver 127.0.0.1:8000
+
+test: venv
+	$(UV) run bash scripts/test-services.sh $(UV) run pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+format: venv
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .
+
+clean:
+	rm -rf .venv .run db.sqlite3 .test-media

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Start the services the test suite needs on 127.0.0.1, run the given command
+# against them, and stop them again whatever the command's outcome.
+#
+# PostgreSQL: uses DATABASE_URL when set; otherwise installs Debian's server if
+# missing and starts a throwaway cluster owned by the `postgres` user.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+RUN_DIR="$ROOT/.run"
+mkdir -p "$RUN_DIR"
+CLEANUP=()
+
+cleanup() {
+    local status=$?
+    for action in "${CLEANUP[@]}"; do eval "$action" || true; done
+    exit $status
+}
+trap cleanup EXIT INT TERM
+
+log() { echo "[test-services] $*" >&2; }
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_install() {
+    log "installing Debian packages: $*"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+pg_bindir() {
+    ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1
+}
+
+start_postgres() {
+    local bindir port datadir pg_user
+    bindir="$(pg_bindir)"
+    if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
+        apt_install postgresql
+        bindir="$(pg_bindir)"
+    fi
+    port="$(free_port)"
+    datadir="$(mktemp -d /tmp/stdv-pg.XXXXXX)"
+    pg_user="$(id -un)"
+    run_pg() { "$@"; }
+    if [ "$(id -u)" = 0 ]; then
+        # PostgreSQL refuses to run as root: run the cluster as `postgres`.
+        id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql postgres
+        chown postgres "$datadir"
+        pg_user=postgres
+        run_pg() { runuser -u postgres -- "$@"; }
+    fi
+    log "starting PostgreSQL ($bindir) on 127.0.0.1:$port in $datadir"
+    run_pg "$bindir/initdb" -D "$datadir" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    run_pg "$bindir/pg_ctl" -D "$datadir" -l "$datadir/server.log" -w \
+        -o "-h 127.0.0.1 -p $port -k $datadir -F -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+    CLEANUP+=("run_pg '$bindir/pg_ctl' -D '$datadir' -m immediate stop >/dev/null; rm -rf '$datadir'")
+    export DATABASE_URL="postgres://postgres@127.0.0.1:$port/stdv"
+    log "DATABASE_URL=$DATABASE_URL"
+}
+
+if [ -z "${DATABASE_URL:-}" ]; then
+    start_postgres
+else
+    log "using DATABASE_URL from the environment"
+fi
+
+"$@"

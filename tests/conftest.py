@@ -1,0 +1,58 @@
+from types import SimpleNamespace
+
+import pytest
+
+from editorial.factories import UserFactory, make_unit
+from editorial.models import BoardRole, UnitLevel
+from editorial.provisioning import add_board_member, clear_permission_cache, provision_board
+
+
+@pytest.fixture(autouse=True)
+def _fresh_permission_cache():
+    # Permission ids differ between test databases; never reuse them.
+    clear_permission_cache()
+    yield
+    clear_permission_cache()
+
+
+@pytest.fixture
+def unit_tree(db):
+    """A small province: two districts, two grassroots units under the first
+    district, and two branches under the first grassroots unit. Every unit
+    except the branches has a board."""
+    province = make_unit(
+        "TN", level=UnitLevel.PROVINCE, name="Tỉnh ủy Thái Nguyên", short_name="TU"
+    )
+    district = make_unit("DT", parent=province, level=UnitLevel.DISTRICT, short_name="HU")
+    district_2 = make_unit("PL", parent=province, level=UnitLevel.DISTRICT, short_name="HU")
+    grassroots = make_unit("DT-X1", parent=district, level=UnitLevel.GRASSROOTS, short_name="ĐU")
+    grassroots_2 = make_unit("DT-X2", parent=district, level=UnitLevel.GRASSROOTS, short_name="ĐU")
+    branch = make_unit("DT-X1-C1", parent=grassroots, level=UnitLevel.BRANCH, short_name="CB")
+    branch_2 = make_unit("DT-X1-C2", parent=grassroots, level=UnitLevel.BRANCH, short_name="CB")
+    units = SimpleNamespace(
+        province=province,
+        district=district,
+        district_2=district_2,
+        grassroots=grassroots,
+        grassroots_2=grassroots_2,
+        branch=branch,
+        branch_2=branch_2,
+    )
+    for unit in (province, district, district_2, grassroots, grassroots_2):
+        unit.refresh_from_db()
+        provision_board(unit)
+    for name in vars(units):
+        getattr(units, name).refresh_from_db()
+    return units
+
+
+@pytest.fixture
+def board_user(db):
+    """Make a user holding ``role`` on ``unit``'s board."""
+
+    def make(unit, role=BoardRole.EDITOR, username=None):
+        user = UserFactory(username=username or f"{unit.code.lower()}-{role}")
+        add_board_member(unit, user, role)
+        return user
+
+    return make
