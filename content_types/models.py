@@ -1,6 +1,5 @@
 """Page types. The unit home page is the root of everything a unit publishes."""
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
-from .models import BoardGroup, BoardMembership, BoardRole, EditorialBoard, Unit
+from .models import BoardGroup, BoardMembership, BoardRole, EditorialBoard
 
 PLATFORM_ADMIN_GROUP = "Platform administrators"
 

@@ -43,6 +43,9 @@ class BoardGroup(models.Model):
             models.UniqueConstraint(fields=["board", "role"], name="unique_board_group_role")
         ]
 
+    def __str__(self):
+        return str(self.group)
+
 
 class BoardMembership(models.Model):
     board = ParentalKey(EditorialBoard, on_delete=models.CASCADE, related_name="memberships")

@@ -138,3 +138,6 @@ class UnitEvent(models.Model):
         ordering = ["-happened_on", "-id"]
         verbose_name = _("unit event")
         verbose_name_plural = _("unit events")
+
+    def __str__(self):
+        return f"{self.unit} {self.get_kind_display()} {self.happened_on}"
