@@ -1,0 +1,82 @@
+"""Who may manage which units, members and boards.
+
+A board head (approver) manages the units strictly below their unit, not their
+own board, nor anything beside or above it; platform administrators (the
+secretariat) manage everything. Each check is a fixed number of queries,
+whatever the size of the tree: scopes are materialized-path prefixes.
+"""
+
+from django.db.models import Q
+
+from .models import BoardRole, Unit, UnitStatus
+
+_CACHE_ATTR = "_editorial_scope_cache"
+
+
+def is_platform_admin(user):
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(_scope(user)["platform_admin"])
+
+
+def _scope(user):
+    """Per-request cache on the user object: the paths a user heads, in one query."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        rows = list(
+            user.board_memberships.filter(
+                role__in=[BoardRole.APPROVER, BoardRole.PLATFORM_ADMIN],
+                board__unit__status=UnitStatus.ACTIVE,
+            ).values_list("role", "board__unit__path", "board__unit_id")
+        )
+        cached = {
+            "platform_admin": any(role == BoardRole.PLATFORM_ADMIN for role, _p, _u in rows),
+            "headed": [
+                (path, unit_id) for role, path, unit_id in rows if role == BoardRole.APPROVER
+            ],
+        }
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def manageable_units_filter(user, prefix=""):
+    """A Q object selecting the units the user may manage (or None for nothing).
+
+    ``prefix`` lets other models filter through a relation, e.g. "branch__".
+    """
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if is_platform_admin(user):
+        return Q()
+    headed = _scope(user)["headed"]
+    if not headed:
+        return None
+    condition = Q()
+    for path, unit_id in headed:
+        condition |= Q(**{f"{prefix}path__startswith": path}) & ~Q(**{f"{prefix}pk": unit_id})
+    return condition
+
+
+def manageable_units(user):
+    condition = manageable_units_filter(user)
+    if condition is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(condition)
+
+
+def can_manage_unit(user, unit):
+    """Pure path arithmetic once the scope is loaded: no query per unit."""
+    if is_platform_admin(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    return any(
+        unit.path.startswith(path) and unit.pk != unit_id
+        for path, unit_id in _scope(user)["headed"]
+    )
+
+
+def can_manage_anything(user):
+    return is_platform_admin(user) or bool(user.is_authenticated and _scope(user)["headed"])
