@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
-from .models import BoardGroup, BoardMembership, BoardRole, EditorialBoard
+from .models import BoardGroup, BoardMembership, BoardRole, EditorialBoard, UnitStatus
 
 PLATFORM_ADMIN_GROUP = "Platform administrators"
 
@@ -199,11 +199,12 @@ def sync_user_groups(user):
     """Make the user's board groups exactly those their memberships call for.
 
     Recomputing (rather than adding or removing one group) also covers a
-    membership whose role or board was edited in place.
+    membership whose role or board was edited in place, and memberships of
+    units that were merged or dissolved, which are kept as history but grant
+    nothing.
     """
-    wanted = {
-        group_for_membership(m).pk for m in user.board_memberships.select_related("board__unit")
-    }
+    memberships = user.board_memberships.filter(board__unit__status=UnitStatus.ACTIVE)
+    wanted = {group_for_membership(m).pk for m in memberships.select_related("board__unit")}
     managed = set(
         user.groups.filter(Q(board_role__isnull=False) | Q(name=PLATFORM_ADMIN_GROUP)).values_list(
             "pk", flat=True
