@@ -3,7 +3,34 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PagePermissionTester
+
+
+class UnitHomePagePermissionTester(PagePermissionTester):
+    """Unit home pages are made and moved by provisioning and reorganisation only.
+
+    A board may edit its home page, but not delete, move, copy or unpublish it:
+    that would cut the unit's subtree off. Only the secretariat (which holds
+    bulk_delete on the whole tree) and superusers may. Deciding this from the
+    permission set alone also spares the explorer a query per listed unit.
+    """
+
+    def _may_restructure(self):
+        return self.user.is_active and (
+            self.user.is_superuser or "bulk_delete" in self.permissions
+        )
+
+    def can_delete(self, ignore_bulk=False):
+        return self._may_restructure() and super().can_delete(ignore_bulk=ignore_bulk)
+
+    def can_move(self):
+        return self._may_restructure() and super().can_move()
+
+    def can_copy(self):
+        return self._may_restructure() and super().can_copy()
+
+    def can_unpublish(self):
+        return self._may_restructure() and super().can_unpublish()
 
 
 class UnitHomePage(Page):
@@ -24,6 +51,9 @@ class UnitHomePage(Page):
     class Meta:
         verbose_name = _("unit home page")
         verbose_name_plural = _("unit home pages")
+
+    def permissions_for_user(self, user):
+        return UnitHomePagePermissionTester(user, self)
 
     @property
     def unit(self):
