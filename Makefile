@@ -2,15 +2,16 @@
 # (the whole suite on a throwaway PostgreSQL). Both install what is missing.
 
 SHELL := /bin/bash
-UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.cache/uv/bin/uv)
 PYTHON_VERSION := 3.11
 export UV_PYTHON := $(PYTHON_VERSION)
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: run test venv lint format migrate demo clean
 
+# uv itself comes from PyPI into a project-local folder when the machine lacks it.
 $(UV):
-	python3 -m pip install --quiet --user "uv==0.13.8" || python3 -m pip install --quiet "uv==0.13.8"
+	python3 -m pip install --quiet --disable-pip-version-check --target $(CURDIR)/.cache/uv "uv==0.13.8"
 
 .venv/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen
