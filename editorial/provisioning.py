@@ -169,7 +169,11 @@ def ensure_collection(unit):
 @transaction.atomic
 def provision_board(unit):
     """Give a unit its board, home page, collection and role groups. Idempotent."""
-    board, _created = EditorialBoard.objects.get_or_create(unit=unit)
+    board = EditorialBoard.objects.filter(unit=unit).first()
+    if board is None:
+        board = EditorialBoard(unit=unit)
+        board._provisioning = True  # tells the post_save handler we're on it
+        board.save()
     home = ensure_home_page(unit)
     collection = ensure_collection(unit)
     for role in BOARD_ROLES:

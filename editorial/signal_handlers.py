@@ -9,7 +9,9 @@ from .provisioning import provision_board, sync_user_groups
 
 @receiver(post_save, sender=EditorialBoard)
 def provision_new_board(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
+    # Boards made in the admin or the shell provision themselves here; boards
+    # made by provision_board() itself are flagged so the work isn't done twice.
+    if created and not raw and not getattr(instance, "_provisioning", False):
         provision_board(instance.unit)
 
 

@@ -61,6 +61,8 @@ start_postgres() {
     run_pg "$bindir/pg_ctl" -D "$datadir" -l "$datadir/server.log" -w \
         -o "-h 127.0.0.1 -p $port -k $datadir -F -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
     CLEANUP+=("run_pg '$bindir/pg_ctl' -D '$datadir' -m immediate stop >/dev/null; rm -rf '$datadir'")
+    # The suite makes its own test_stdv; stdv is for manage.py commands and benchmarks.
+    run_pg "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres stdv
     export DATABASE_URL="postgres://postgres@127.0.0.1:$port/stdv"
     log "DATABASE_URL=$DATABASE_URL"
 }
