@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Collection, Page
 
 from .models import BoardMembership, Member, Unit, UnitEvent, UnitStatus
 from .provisioning import provision_board, sync_user_groups
@@ -150,4 +150,57 @@ def dissolve_unit(unit, *, on=None, actor=None):
         for membership in unit.board.memberships.select_related("user"):
             sync_user_groups(membership.user)
     UnitEvent.objects.create(unit=unit, kind=UnitEvent.Kind.DISSOLVED, happened_on=on, actor=actor)
+    return unit
+
+
+def _expected_parents(unit):
+    """The page and collection a unit's own ones should sit under."""
+    parent = unit.get_parent()
+    holder = parent.home_page_ancestor() if parent else None
+    if holder is None:
+        return Page.get_first_root_node(), Collection.get_first_root_node()
+    return Page.objects.get(pk=holder.home_page_id), holder.collection
+
+
+def _realign(subtree_root):
+    """Put the home pages and collections of a moved subtree under their new parents.
+
+    Units without a board hang their children's homes on the nearest ancestor
+    that has one, so every unit of the subtree is checked, shallowest first.
+    """
+    for unit in Unit.objects.subtree_of(subtree_root).filter(home_page__isnull=False):
+        parent_page, parent_collection = _expected_parents(unit)
+        home = Page.objects.get(pk=unit.home_page_id)
+        if home.get_parent().pk != parent_page.pk:
+            if parent_page.get_children().filter(slug=home.slug).exists():
+                home.slug = f"{home.slug}-{unit.pk}"
+                home.save(update_fields=["slug"], clean=False)
+            home.move(parent_page, pos="last-child")
+        if unit.collection_id and parent_collection is not None:
+            collection = Collection.objects.get(pk=unit.collection_id)
+            if collection.get_parent().pk != parent_collection.pk:
+                collection.move(Collection.objects.get(pk=parent_collection.pk), "sorted-child")
+
+
+@transaction.atomic
+def move_unit(unit, new_parent, *, on=None, actor=None):
+    """Re-parent a unit with its subtree, its pages (URLs redirect) and its media."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    new_parent = Unit.objects.get(pk=new_parent.pk)
+    if new_parent.path.startswith(unit.path):
+        raise ValidationError({"parent": _("A unit cannot be moved below itself.")})
+    old_parent = unit.get_parent()
+    if old_parent and old_parent.pk == new_parent.pk:
+        return unit
+    unit.move(new_parent, "sorted-child")
+    unit = Unit.objects.get(pk=unit.pk)
+    _realign(unit)
+    UnitEvent.objects.create(
+        unit=unit,
+        kind=UnitEvent.Kind.MOVED,
+        other_unit=new_parent,
+        happened_on=on or timezone.localdate(),
+        details={"from": old_parent.code if old_parent else None, "to": new_parent.code},
+        actor=actor,
+    )
     return unit
