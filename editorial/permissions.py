@@ -66,12 +66,19 @@ def manageable_units(user):
     return Unit.objects.filter(condition)
 
 
+def headed_units(user):
+    """The active units whose board the user heads (approver role)."""
+    if not user.is_authenticated or not user.is_active:
+        return Unit.objects.none()
+    return Unit.objects.filter(pk__in=[unit_id for _path, unit_id in _scope(user)["headed"]])
+
+
 def can_manage_unit(user, unit):
     """Pure path arithmetic once the scope is loaded: no query per unit."""
+    if not user.is_authenticated or not user.is_active:
+        return False
     if is_platform_admin(user):
         return True
-    if not user.is_authenticated:
-        return False
     return any(
         unit.path.startswith(path) and unit.pk != unit_id
         for path, unit_id in _scope(user)["headed"]
@@ -79,4 +86,24 @@ def can_manage_unit(user, unit):
 
 
 def can_manage_anything(user):
-    return is_platform_admin(user) or bool(user.is_authenticated and _scope(user)["headed"])
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return is_platform_admin(user) or bool(_scope(user)["headed"])
+
+
+def can_change_member_status(user, member):
+    """Whether the user may change this member's status (and so their sign-in).
+
+    A board head manages the members below their unit, but not one who also
+    holds a board role outside that scope: otherwise a district head could
+    lock out a provincial editor who happens to live in one of their branches.
+    """
+    if is_platform_admin(user):
+        return True
+    if not can_manage_unit(user, member.branch):
+        return False
+    roles = member.user.board_memberships.filter(board__unit__status=UnitStatus.ACTIVE)
+    return all(
+        can_manage_unit(user, membership.board.unit)
+        for membership in roles.select_related("board__unit")
+    )
