@@ -7,7 +7,7 @@ PYTHON_VERSION := 3.11
 export UV_PYTHON := $(PYTHON_VERSION)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test venv lint format migrate demo clean
+.PHONY: run test venv lint format messages clean
 
 # uv itself comes from PyPI into a project-local folder when the machine lacks it.
 $(UV):
@@ -34,6 +34,12 @@ lint: venv
 format: venv
 	$(UV) run ruff check --fix .
 	$(UV) run ruff format .
+
+# Refresh the catalogues after changing user-facing strings (needs GNU gettext);
+# the compiled .mo files are committed so that a fresh machine needs no gettext.
+messages: venv
+	$(UV) run python manage.py makemessages -l vi -l en --ignore=.venv --ignore=.cache --ignore=tests
+	$(UV) run python manage.py compilemessages --ignore=.venv --ignore=.cache
 
 clean:
 	rm -rf .venv .run db.sqlite3 .test-media

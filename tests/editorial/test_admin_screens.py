@@ -531,9 +531,8 @@ def test_platform_admin_role_is_rejected_on_a_non_root_board(org, client, who):
     response = post_board(client, board, [{"user": "an", "role": BoardRole.PLATFORM_ADMIN}])
     assert response.status_code == 200
     role_errors = response.context["form"].formsets["memberships"].forms[0].errors["role"]
-    assert role_errors == [
-        "Only the board of the top-level unit can have platform administrators."
-    ]
+    # Editors read the admin in Vietnamese, the default language.
+    assert role_errors == ["Chỉ Ban biên tập của đơn vị cấp cao nhất mới có Quản trị nền tảng."]
     assert not BoardMembership.objects.filter(user__username="an").exists()
 
 
@@ -657,7 +656,7 @@ def test_head_cannot_lock_out_a_member_who_holds_a_board_role_above_them(org, cl
         url(MEMBERS, "edit", member.pk), member_form(member, status=MemberStatus.EXPELLED)
     )
     assert response.status_code == 200
-    assert "only the secretariat can change their status" in response.content.decode()
+    assert "chỉ Tổ thư ký mới có thể thay đổi trạng thái" in response.content.decode()
     member.refresh_from_db()
     assert member.status == MemberStatus.OFFICIAL
     client.force_login(org["admin"])

@@ -171,7 +171,7 @@ class TestSmallDemo:
         output = run_seed()
 
         refused = printed_table(output, "cannot sign in:")
-        assert {status for _u, _p, status, _unit in refused} == {"Deceased", "Expelled"}
+        assert {status for _u, _p, status, _unit in refused} == {"Đã từ trần", "Đã khai trừ"}
         for username, password, _status, _unit in refused:
             user = get_user_model().objects.get(username=username)
             assert user.check_password(password)  # the password is right...
