@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ContentTypesConfig(AppConfig):
     name = "content_types"
     verbose_name = _("Content")
+
+    def ready(self):
+        from . import signal_handlers  # noqa: F401

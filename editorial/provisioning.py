@@ -153,6 +153,10 @@ def ensure_home_page(unit):
         )
     unit.home_page = home
     unit.save(update_fields=["home_page"])
+    # The page type may set up standard children (news list ...); editorial
+    # does not know which, keeping its dependency on content types one-way.
+    if hasattr(home, "provision_children"):
+        home.provision_children()
     return home
 
 

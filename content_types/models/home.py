@@ -1,5 +1,6 @@
 """Page types. The unit home page is the root of everything a unit publishes."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -44,13 +45,22 @@ class UnitHomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
     parent_page_types = ["wagtailcore.Page", "content_types.UnitHomePage"]
-    subpage_types = ["content_types.UnitHomePage"]
+    subpage_types = ["content_types.UnitHomePage", "content_types.NewsIndexPage"]
 
     template = "content_types/unit_home_page.html"
 
     class Meta:
         verbose_name = _("unit home page")
         verbose_name_plural = _("unit home pages")
+
+    def provision_children(self):
+        """Called by editorial.provisioning: every unit gets its news list."""
+        from .news import NewsIndexPage
+
+        if not NewsIndexPage.objects.child_of(self).exists():
+            news = NewsIndexPage(title=gettext("News"), slug="tin-tuc")
+            self.add_child(instance=news)
+            news.save_revision().publish()
 
     def permissions_for_user(self, user):
         return UnitHomePagePermissionTester(user, self)

@@ -1,0 +1,74 @@
+"""Who may read a page, stored where the API and search can filter on it cheaply.
+
+Audience is edited on each content page (``UnitContentPage``) but what readers
+see is the published version, so on publish and on move it is copied into one
+narrow table keyed by page id: ``PageAudience`` (owning unit and audience) and
+``PageReaderScope`` (the unit paths whose members may read a unit-only page).
+A reader's filter is then one indexed lookup over every page type at once.
+"""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Audience(models.TextChoices):
+    PUBLIC = "public", _("Everyone (public)")
+    MEMBERS = "members", _("All party members")
+    UNIT = "unit", _("Members of the owning unit (or of the chosen units)")
+
+
+class PageAudience(models.Model):
+    page = models.OneToOneField(
+        "wagtailcore.Page", primary_key=True, on_delete=models.CASCADE, related_name="audience_row"
+    )
+    unit = models.ForeignKey(
+        "editorial.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The owning unit's tree path, copied so that "content of a unit's subtree"
+    # is a prefix filter on this table alone.
+    unit_path = models.CharField(max_length=255, blank=True, db_index=True)
+    audience = models.CharField(max_length=16, choices=Audience.choices, db_index=True)
+
+    class Meta:
+        verbose_name = _("page audience")
+        verbose_name_plural = _("page audiences")
+
+    def __str__(self):
+        return f"{self.page_id}: {self.audience}"
+
+
+class PageReaderScope(models.Model):
+    """One unit subtree whose members may read a unit-only page."""
+
+    page_audience = models.ForeignKey(
+        PageAudience, on_delete=models.CASCADE, related_name="reader_scopes"
+    )
+    path = models.CharField(max_length=255, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["page_audience", "path"], name="unique_reader_scope")
+        ]
+
+    def __str__(self):
+        return self.path
+
+
+def _ancestor_paths(path, steplen=4):
+    return [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+
+
+def readable_by(branch_path=None, *, page_field="pk"):
+    """A Q object over pages: what a reader whose branch has ``branch_path`` may read.
+
+    ``None`` is an anonymous caller (public pages only). Pages that carry no
+    audience row (unit home pages, indexes) count as public.
+    """
+    public = Q(audience_row__isnull=True) | Q(audience_row__audience=Audience.PUBLIC)
+    if branch_path is None:
+        return public
+    scopes = PageReaderScope.objects.filter(
+        page_audience_id=OuterRef(page_field), path__in=_ancestor_paths(branch_path)
+    )
+    return public | Q(audience_row__audience=Audience.MEMBERS) | Exists(scopes)

@@ -1,0 +1,84 @@
+"""The base of every content page: an owning unit (from the tree) and an audience."""
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import Page
+
+from editorial.models import Unit, UnitStatus
+
+from .audience import Audience, PageAudience, PageReaderScope
+
+AUDIENCE_PANEL = MultiFieldPanel(
+    [FieldPanel("audience"), FieldPanel("audience_units")],
+    heading=_("Who may read this"),
+)
+
+
+class UnitContentPage(Page):
+    """A page that belongs to the unit whose home page it sits under.
+
+    The owning unit is never typed in: it follows from the tree, so moving a
+    page (or merging its unit) changes it. Readers see the audience of the
+    published version, copied to ``PageAudience`` by ``sync_audience``.
+    """
+
+    audience = models.CharField(
+        _("audience"),
+        max_length=16,
+        choices=Audience.choices,
+        default=Audience.PUBLIC,
+        help_text=_(
+            "Public pages are shown to everyone; members-only pages to signed-in members; "
+            "unit pages only to the members of this unit and the units below it."
+        ),
+    )
+    audience_units = ParentalManyToManyField(
+        "editorial.Unit",
+        verbose_name=_("readers' units"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Only for unit pages: leave empty for this unit's members, or choose the units "
+            "whose members may read it."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.audience != Audience.UNIT and self.pk and self.audience_units.exists():
+            raise ValidationError(
+                {"audience_units": _("Choose readers' units only for a unit audience.")}
+            )
+
+    @property
+    def owning_unit(self):
+        return Unit.objects.containing_page(self).first() if self.path else None
+
+    @transaction.atomic
+    def sync_audience(self):
+        """Copy the published audience and the owning unit to the filter tables."""
+        unit = self.owning_unit
+        row, _created = PageAudience.objects.update_or_create(
+            page_id=self.pk,
+            defaults={
+                "unit": unit,
+                "unit_path": unit.path if unit else "",
+                "audience": self.audience,
+            },
+        )
+        paths = set()
+        if self.audience == Audience.UNIT:
+            chosen = self.audience_units.filter(status=UnitStatus.ACTIVE)
+            paths = set(chosen.values_list("path", flat=True)) or ({unit.path} if unit else set())
+        row.reader_scopes.exclude(path__in=paths).delete()
+        existing = set(row.reader_scopes.values_list("path", flat=True))
+        PageReaderScope.objects.bulk_create(
+            PageReaderScope(page_audience=row, path=path) for path in paths - existing
+        )
+        return row

@@ -1,0 +1,24 @@
+"""Keep the audience tables in step with what is published and where it sits."""
+
+from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, post_page_move
+
+from .models.audience import PageAudience
+from .models.base import UnitContentPage
+
+
+@receiver(page_published)
+def sync_published_audience(sender, instance, **kwargs):
+    if isinstance(instance, UnitContentPage):
+        instance.sync_audience()
+
+
+@receiver(post_page_move)
+def resync_moved_pages(sender, instance, **kwargs):
+    """A move can change the owning unit of the page and of everything below it."""
+    moved = Page.objects.get(pk=instance.pk).get_descendants(inclusive=True)
+    synced = PageAudience.objects.filter(page__in=moved).values_list("page_id", flat=True)
+    for page in Page.objects.filter(pk__in=synced).specific():
+        if isinstance(page, UnitContentPage):
+            page.sync_audience()
