@@ -24,8 +24,16 @@ from .admin_permissions import (
     branch_choices,
     parent_unit_choices,
 )
-from .models import BoardMembership, BoardRole, EditorialBoard, Member, Unit, UnitLevel
-from .permissions import can_change_member_status, is_platform_admin
+from .models import (
+    BoardMembership,
+    BoardRole,
+    EditorialBoard,
+    Member,
+    Unit,
+    UnitLevel,
+    UnitStatus,
+)
+from .permissions import can_change_member_status, is_platform_admin, manageable_units
 
 # Lower numbers sit higher in the tree. Districts and blocs are peers.
 LEVEL_RANK = {
@@ -329,3 +337,29 @@ class MembershipInlinePanel(InlinePanel):
             inherit_kwargs=["for_user"],
         )
         return options
+
+
+class UnitMergeForm(forms.Form):
+    """Choose the unit that absorbs another; the same scope rules as editing."""
+
+    target = UnitChoiceField(
+        queryset=Unit.objects.none(),
+        label=_("Merge into"),
+        help_text=_(
+            "Child units, members, board roles, pages and media move to this unit. "
+            "The merged unit is kept as history and its addresses redirect."
+        ),
+    )
+    on = forms.DateField(
+        label=_("Date of the merger"), required=False, help_text=_("Empty means today.")
+    )
+
+    def __init__(self, *args, source, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+        self.fields["target"].queryset = (
+            manageable_units(user)
+            .filter(status=UnitStatus.ACTIVE)
+            .exclude(path__startswith=source.path)
+            .order_by("path")
+        )

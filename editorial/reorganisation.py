@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -109,7 +110,9 @@ def _move_pages(source, target, actor):
     old_home.refresh_from_db()
     old_url = old_home.url
     if old_home.live:
-        old_home.specific.unpublish(user=actor)
+        # Retiring a unit's home is the reorganisation's to do, not a board's
+        # edit: the actor is recorded but page permissions are not asked.
+        UnpublishPageAction(old_home.specific, user=actor).execute(skip_permission_checks=True)
     if old_url:
         Redirect.objects.update_or_create(
             old_path=Redirect.normalise_path(old_url),

@@ -7,18 +7,23 @@ edit views refuse instances outside the user's scope, the menu item is shown
 only to users the policy lets manage something. Nothing is ever deleted here.
 """
 
+from django.contrib import messages
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Left, Length
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
 from django_filters import ChoiceFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
@@ -34,6 +39,7 @@ from .forms import (
     MembershipInlinePanel,
     UnitCreateForm,
     UnitEditForm,
+    UnitMergeForm,
 )
 from .models import (
     BoardRole,
@@ -43,7 +49,8 @@ from .models import (
     UnitEvent,
     UnitLevel,
 )
-from .permissions import manageable_units
+from .permissions import can_manage_unit, manageable_units
+from .reorganisation import merge_units
 
 # Shared scoping
 
@@ -119,6 +126,19 @@ class UnitIndexView(ScopedIndexView):
         parent_name = Unit.objects.filter(path=parent_path).values("name")[:1]
         return super().get_base_queryset().annotate(parent_name=Subquery(parent_name))
 
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.is_active:
+            buttons.append(
+                MenuItem(
+                    _("Merge into another unit"),
+                    url=reverse("editorial_units:merge", args=[instance.pk]),
+                    icon_name="arrow-right-full",
+                    priority=40,
+                )
+            )
+        return buttons
+
 
 class UnitCreateView(generic.CreateView):
     def save_instance(self):
@@ -132,6 +152,41 @@ class UnitCreateView(generic.CreateView):
             actor=self.request.user,
         )
         return unit
+
+
+class UnitMergeView(WagtailAdminTemplateMixin, FormView):
+    """Merge a unit into another, as the merge_units command does."""
+
+    template_name = "editorial/unit_merge.html"
+    form_class = UnitMergeForm
+    page_title = _("Merge unit")
+    header_icon = "site"
+
+    def dispatch(self, request, pk):
+        self.unit = get_object_or_404(Unit, pk=pk)
+        if not self.unit.is_active or not can_manage_unit(request.user, self.unit):
+            raise PermissionDenied
+        return super().dispatch(request, pk)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "source": self.unit, "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(unit=self.unit, **kwargs)
+
+    def form_valid(self, form):
+        target = form.cleaned_data["target"]
+        try:
+            merge_units(self.unit, target, on=form.cleaned_data["on"], actor=self.request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(source)s was merged into %(target)s.")
+            % {"source": self.unit.name, "target": target.name},
+        )
+        return redirect("editorial_units:index")
 
 
 class UnitViewSet(OrganisationViewSet):
@@ -157,6 +212,12 @@ class UnitViewSet(OrganisationViewSet):
 
     def get_form_class(self, for_update=False):
         return UnitEditForm if for_update else UnitCreateForm
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("merge/<int:pk>/", UnitMergeView.as_view(), name="merge"),
+        ]
 
 
 # Members

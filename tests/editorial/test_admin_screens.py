@@ -666,3 +666,39 @@ def test_head_cannot_lock_out_a_member_who_holds_a_board_role_above_them(org, cl
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.status == MemberStatus.EXPELLED
+
+
+# Merging units from the admin
+
+
+def test_district_head_merges_a_grassroots_unit_below(org, client):
+    tree = org["tree"]
+    client.force_login(org["head"])
+    merge_url = url(UNITS, "merge", tree.grassroots_2.pk)
+    response = client.get(merge_url)
+    assert response.status_code == 200
+    targets = {str(unit) for unit in response.context["form"].fields["target"].queryset}
+    assert tree.grassroots.name in str(targets)
+    assert not any(tree.district_2.name in t or tree.province.name in t for t in targets)
+    response = client.post(merge_url, {"target": tree.grassroots.pk, "on": "2026-01-01"})
+    assert response.status_code == 302, response.context["form"].errors
+    assert response.url == url(UNITS, "index"), response.url
+    merged = Unit.objects.get(pk=tree.grassroots_2.pk)
+    assert (merged.status, merged.merged_into_id) == ("merged", tree.grassroots.pk)
+    assert str(merged.ended_on) == "2026-01-01"
+    assert UnitEvent.objects.filter(unit=merged, kind="merged", actor=org["head"]).exists()
+
+
+def test_merge_screen_refuses_units_outside_scope_and_targets_outside_scope(org, client):
+    tree = org["tree"]
+    client.force_login(org["head"])
+    for unit in (tree.district, tree.district_2, tree.province):
+        response = client.post(url(UNITS, "merge", unit.pk), {"target": tree.grassroots.pk})
+        assert response.status_code in (302, 403)
+        assert Unit.objects.get(pk=unit.pk).status == "active"
+    response = client.post(
+        url(UNITS, "merge", tree.grassroots_2.pk), {"target": tree.district_2.pk}
+    )
+    assert response.status_code == 200
+    assert "target" in response.context["form"].errors
+    assert Unit.objects.get(pk=tree.grassroots_2.pk).status == "active"
