@@ -1,11 +1,14 @@
 """Keep the audience tables in step with what is published and where it sits."""
 
+from django.db.models.signals import post_save
 from django.dispatch import receiver
+from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.signals import page_published, post_page_move
 
 from .models.audience import PageAudience
 from .models.base import UnitContentPage
+from .tasks import request_extraction
 
 
 @receiver(page_published)
@@ -22,3 +25,11 @@ def resync_moved_pages(sender, instance, **kwargs):
     for page in Page.objects.filter(pk__in=synced).specific():
         if isinstance(page, UnitContentPage):
             page.sync_audience()
+
+
+@receiver(post_save, sender=get_document_model())
+def read_saved_files(sender, instance, raw=False, **kwargs):
+    """Every saved file is read for search, however it was saved (admin, API,
+    shell); a file already read at the same hash is not read again."""
+    if not raw and instance.file:
+        request_extraction(instance)

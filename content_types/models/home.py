@@ -1,6 +1,6 @@
 """Page types. The unit home page is the root of everything a unit publishes."""
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -45,7 +45,11 @@ class UnitHomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
     parent_page_types = ["wagtailcore.Page", "content_types.UnitHomePage"]
-    subpage_types = ["content_types.UnitHomePage", "content_types.NewsIndexPage"]
+    subpage_types = [
+        "content_types.UnitHomePage",
+        "content_types.NewsIndexPage",
+        "content_types.DocumentIndexPage",
+    ]
 
     template = "content_types/unit_home_page.html"
 
@@ -54,13 +58,18 @@ class UnitHomePage(Page):
         verbose_name_plural = _("unit home pages")
 
     def provision_children(self):
-        """Called by editorial.provisioning: every unit gets its news list."""
+        """Called by editorial.provisioning: every unit gets its news and document lists."""
+        from .documents import DocumentIndexPage
         from .news import NewsIndexPage
 
-        if not NewsIndexPage.objects.child_of(self).exists():
-            news = NewsIndexPage(title=gettext("News"), slug="tin-tuc")
-            self.add_child(instance=news)
-            news.save_revision().publish()
+        for model, title, slug in (
+            (NewsIndexPage, gettext("News"), "tin-tuc"),
+            (DocumentIndexPage, pgettext("unit document list", "Documents"), "van-ban"),
+        ):
+            if not model.objects.child_of(self).exists():
+                index_page = model(title=title, slug=slug)
+                self.add_child(instance=index_page)
+                index_page.save_revision().publish()
 
     def permissions_for_user(self, user):
         return UnitHomePagePermissionTester(user, self)
