@@ -12,6 +12,13 @@ from wagtail.models import Page
 from editorial.models import Unit, UnitLevel
 
 from .models import Audience, NewsArticle, NewsCategory, NewsIndexPage
+from .models.documents import (
+    DocumentIndexPage,
+    DocumentRelation,
+    DocumentStatus,
+    PartyDocument,
+    RelationKind,
+)
 
 NEWS = [
     (
@@ -80,4 +87,61 @@ def seed_news(log=print, per_level=2):
                 article.save_revision().publish()
                 created += 1
     log(f"news: created {created}, {existing} already there")
+    return created
+
+
+def _publish_document(unit, number, document_type, title, summary, audience, issued_on):
+    index = DocumentIndexPage.objects.child_of(Page.objects.get(pk=unit.home_page_id)).first()
+    if index is None:
+        return None, False
+    existing = PartyDocument.objects.child_of(index).filter(number=number).first()
+    if existing:
+        return existing, False
+    document = PartyDocument(
+        title=title,
+        number=number,
+        document_type=document_type,
+        issued_on=issued_on,
+        signer="Bí thư",
+        status=DocumentStatus.IN_FORCE,
+        summary=summary,
+        audience=audience,
+    )
+    document.full_clean(exclude=["path", "depth", "slug", "url_path"])
+    index.add_child(instance=document)
+    document.save_revision().publish()
+    return document, True
+
+
+def seed_documents(log=print):
+    """A provincial resolution, and a district plan that implements it."""
+    province = Unit.objects.active().filter(level=UnitLevel.PROVINCE).first()
+    district = Unit.objects.active().filter(level=UnitLevel.DISTRICT).first()
+    if province is None or district is None:
+        return 0
+    today = timezone.localdate()
+    resolution, new_resolution = _publish_document(
+        province,
+        f"05-NQ/{province.short_name}",
+        "NQ",
+        "Nghị quyết về chuyển đổi số trong hoạt động của Đảng bộ tỉnh",
+        "Đẩy mạnh chuyển đổi số trong công tác xây dựng Đảng giai đoạn 2025-2030.",
+        Audience.PUBLIC,
+        today - timedelta(days=60),
+    )
+    plan, new_plan = _publish_document(
+        district,
+        f"121-KH/{district.short_name}",
+        "KH",
+        "Kế hoạch thực hiện Nghị quyết về chuyển đổi số",
+        "Triển khai Nghị quyết của Tỉnh ủy về chuyển đổi số tại huyện.",
+        Audience.MEMBERS,
+        today - timedelta(days=30),
+    )
+    if new_plan and resolution is not None:
+        DocumentRelation.objects.create(
+            source=plan, kind=RelationKind.IMPLEMENTS, target=resolution
+        )
+    created = int(new_resolution) + int(new_plan)
+    log(f"documents: created {created}, {2 - created} already there")
     return created
