@@ -72,3 +72,19 @@ def readable_by(branch_path=None, *, page_field="pk"):
         page_audience_id=OuterRef(page_field), path__in=_ancestor_paths(branch_path)
     )
     return public | Q(audience_row__audience=Audience.MEMBERS) | Exists(scopes)
+
+
+def reader_branch_path(user):
+    """The branch path that decides what ``user`` may read; None for anonymous
+    callers and for users who are not active party members."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    member = getattr(user, "member", None)
+    if member is None or not member.is_active_member:
+        return None
+    return member.branch.path
+
+
+def readable_for(user):
+    """``readable_by`` for a user: the one filter every reader-facing listing applies."""
+    return readable_by(reader_branch_path(user))

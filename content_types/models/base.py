@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -9,7 +10,7 @@ from wagtail.models import Page
 
 from editorial.models import Unit, UnitStatus
 
-from .audience import Audience, PageAudience, PageReaderScope
+from .audience import Audience, PageAudience, PageReaderScope, readable_for
 
 AUDIENCE_PANEL = MultiFieldPanel(
     [FieldPanel("audience"), FieldPanel("audience_units")],
@@ -55,6 +56,16 @@ class UnitContentPage(Page):
             raise ValidationError(
                 {"audience_units": _("Choose readers' units only for a unit audience.")}
             )
+
+    def is_readable_by(self, user):
+        return Page.objects.filter(pk=self.pk).filter(readable_for(user)).exists()
+
+    def serve(self, request, *args, **kwargs):
+        # The reader site applies the same audience as the API: a page the
+        # caller may not read does not exist for them.
+        if not self.is_readable_by(request.user):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
 
     @property
     def owning_unit(self):

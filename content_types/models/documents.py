@@ -25,6 +25,7 @@ from editorial.models import Unit
 from ..blocks import ArticleBodyBlock
 from ..extraction import check_attachment_file
 from ..symbols import DocumentType, SymbolError, parse_symbol, symbol_key, validate_symbol
+from .audience import readable_for
 from .base import AUDIENCE_PANEL, UnitContentPage
 
 
@@ -183,7 +184,9 @@ class DocumentIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        documents = PartyDocument.objects.child_of(self).live().public()
+        documents = (
+            PartyDocument.objects.child_of(self).live().public().filter(readable_for(request.user))
+        )
         chosen_type = request.GET.get("type")
         if chosen_type in DocumentType.values:
             documents = documents.filter(document_type=chosen_type)

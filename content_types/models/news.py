@@ -10,6 +10,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from ..blocks import ArticleBodyBlock
+from .audience import readable_for
 from .base import AUDIENCE_PANEL, UnitContentPage
 
 
@@ -38,7 +39,11 @@ class NewsIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["articles"] = (
-            NewsArticle.objects.child_of(self).live().public().order_by("-date", "-pk")[:50]
+            NewsArticle.objects.child_of(self)
+            .live()
+            .public()
+            .filter(readable_for(request.user))
+            .order_by("-date", "-pk")[:50]
         )
         return context
 

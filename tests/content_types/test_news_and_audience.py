@@ -140,3 +140,32 @@ def test_branch_boards_get_a_news_list_too(unit_tree):
     provision_board(branch)
     branch.refresh_from_db()
     assert news_index(branch).get_parent().pk == branch.home_page_id
+
+
+def test_reader_site_applies_the_audience(unit_tree, client):
+    """The plain HTML site must not show what the API would refuse."""
+    from editorial.factories import MemberFactory
+
+    public = publish_news(unit_tree.grassroots, "Công khai", Audience.PUBLIC)
+    members = publish_news(unit_tree.grassroots, "Nội bộ đảng viên", Audience.MEMBERS)
+    unit_only = publish_news(unit_tree.grassroots, "Riêng đảng bộ", Audience.UNIT)
+    index_url = news_index(unit_tree.grassroots).url
+
+    def seen(client):
+        listing = client.get(index_url).content.decode()
+        return {
+            page.title
+            for page in (public, members, unit_only)
+            if client.get(page.url).status_code == 200 and page.title in listing
+        }
+
+    assert seen(client) == {"Công khai"}
+    outsider = MemberFactory(branch=unit_tree.district_2)
+    client.force_login(outsider.user)
+    assert seen(client) == {"Công khai", "Nội bộ đảng viên"}
+    insider = MemberFactory(branch=unit_tree.branch)
+    client.force_login(insider.user)
+    assert seen(client) == {"Công khai", "Nội bộ đảng viên", "Riêng đảng bộ"}
+    assert client.get(unit_only.url).status_code == 200
+    client.force_login(outsider.user)
+    assert client.get(unit_only.url).status_code == 404
