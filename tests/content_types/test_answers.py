@@ -53,7 +53,7 @@ def test_forwarding_climbs_to_the_district_then_the_province_then_stops(
     assert question.forward_to_parent(grassroots_editor) == unit_tree.district
     assert question.status == QuestionStatus.FORWARDED
     assert question.forward_to_parent(district_editor) == unit_tree.province
-    with pytest.raises(ValidationError, match="no higher unit"):
+    with pytest.raises(ValidationError, match="Không có đơn vị cấp trên"):
         question.forward_to_parent(province_editor)
 
     question.refresh_from_db()
