@@ -18,40 +18,28 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from editorial.models import BoardMembership, BoardRole, Unit, UnitStatus
-from editorial.permissions import is_platform_admin
+from editorial.models import BoardRole, Unit
+from editorial.permissions import board_roles, is_active_user, is_platform_admin
 
 from .models import AnswerEntry
 
 EDIT_ACTIONS = frozenset({"add", "change", "view"})
 HEAD_ACTIONS = EDIT_ACTIONS | {"publish", "delete"}
-_SCOPE_ATTR = "_answer_entry_scope_cache"
-
-
-def _is_active(user):
-    return bool(user is not None and user.is_authenticated and user.is_active)
 
 
 def board_scope(user):
-    """``[(unit_path, actions)]`` for the user's active boards, in one query,
-    cached on the user object for the request."""
-    cached = getattr(user, _SCOPE_ATTR, None)
-    if cached is None:
-        rows = BoardMembership.objects.filter(
-            user=user, board__unit__status=UnitStatus.ACTIVE
-        ).values_list("role", "board__unit__path")
-        cached = [
-            (path, HEAD_ACTIONS if role == BoardRole.APPROVER else EDIT_ACTIONS)
-            for role, path in rows
-        ]
-        setattr(user, _SCOPE_ATTR, cached)
-    return cached
+    """``[(unit_path, actions)]`` for the user's active boards (cached per request
+    by editorial.permissions)."""
+    return [
+        (path, HEAD_ACTIONS if role == BoardRole.APPROVER else EDIT_ACTIONS)
+        for role, path, _unit_id in board_roles(user)
+    ]
 
 
 def answer_entries_for(user, actions=EDIT_ACTIONS):
     """The entries ``user`` may act on: their boards' unit subtrees, or all."""
     queryset = AnswerEntry.objects.all()
-    if not _is_active(user):
+    if not is_active_user(user):
         return queryset.none()
     if is_platform_admin(user):
         return queryset
@@ -64,7 +52,7 @@ def answer_entries_for(user, actions=EDIT_ACTIONS):
 
 class AnswerEntryPermissionPolicy(BasePermissionPolicy):
     def user_has_permission(self, user, action):
-        if not _is_active(user):
+        if not is_active_user(user):
             return False
         if is_platform_admin(user):
             return True
@@ -74,7 +62,7 @@ class AnswerEntryPermissionPolicy(BasePermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
     def user_has_permission_for_instance(self, user, action, instance):
-        if not _is_active(user):
+        if not is_active_user(user):
             return False
         if is_platform_admin(user):
             return True

@@ -31,16 +31,13 @@ from .permissions import (
     can_manage_anything,
     can_manage_unit,
     headed_units,
+    is_active_user,
     is_platform_admin,
     manageable_units_filter,
 )
 
 # "view" is what the index view needs besides add/change; "delete" is never granted.
 MANAGE_ACTIONS = frozenset({"add", "change", "view"})
-
-
-def _is_active(user):
-    return bool(user is not None and user.is_authenticated and user.is_active)
 
 
 class UnitScopedPermissionPolicy(BasePermissionPolicy):
@@ -56,20 +53,20 @@ class UnitScopedPermissionPolicy(BasePermissionPolicy):
         raise NotImplementedError
 
     def user_has_permission(self, user, action):
-        return action in MANAGE_ACTIONS and _is_active(user) and can_manage_anything(user)
+        return action in MANAGE_ACTIONS and is_active_user(user) and can_manage_anything(user)
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
 
     def user_has_permission_for_instance(self, user, action, instance):
-        if action not in MANAGE_ACTIONS or not _is_active(user):
+        if action not in MANAGE_ACTIONS or not is_active_user(user):
             return False
         unit = self.unit_of(instance)
         return unit is not None and can_manage_unit(user, unit)
 
     def instances_user_has_any_permission_for(self, user, actions):
         queryset = self.model._default_manager.all()
-        if not MANAGE_ACTIONS.intersection(actions) or not _is_active(user):
+        if not MANAGE_ACTIONS.intersection(actions) or not is_active_user(user):
             return queryset.none()
         condition = manageable_units_filter(user, prefix=self.unit_lookup)
         if condition is None:
@@ -92,7 +89,7 @@ class UnitScopedPermissionPolicy(BasePermissionPolicy):
         if not MANAGE_ACTIONS.intersection(actions) or unit is None:
             return users.none()
         # The heads of the units strictly above this one, plus platform admins.
-        above = [unit.path[:end] for end in range(unit.steplen, len(unit.path), unit.steplen)]
+        above = unit.ancestor_paths()[:-1]
         heads = BoardMembership.objects.filter(board__unit__status=UnitStatus.ACTIVE).filter(
             Q(role=BoardRole.PLATFORM_ADMIN)
             | Q(role=BoardRole.APPROVER, board__unit__path__in=above)
@@ -136,7 +133,7 @@ def parent_unit_choices(user):
     A board head creates units below their own unit, so the units they head
     count as well as the ones they manage.
     """
-    condition = manageable_units_filter(user) if _is_active(user) else None
+    condition = manageable_units_filter(user)
     if condition is None:
         return Unit.objects.none()
     if not is_platform_admin(user):
@@ -146,7 +143,7 @@ def parent_unit_choices(user):
 
 def branch_choices(user):
     """Active branches a member may be placed in."""
-    condition = manageable_units_filter(user) if _is_active(user) else None
+    condition = manageable_units_filter(user)
     if condition is None:
         return Unit.objects.none()
     return Unit.objects.filter(condition, level=UnitLevel.BRANCH, status=UnitStatus.ACTIVE)
@@ -154,7 +151,7 @@ def branch_choices(user):
 
 def board_unit_choices(user):
     """Active units in scope that have no editorial board yet."""
-    condition = manageable_units_filter(user) if _is_active(user) else None
+    condition = manageable_units_filter(user)
     if condition is None:
         return Unit.objects.none()
     return Unit.objects.filter(condition, status=UnitStatus.ACTIVE, board__isnull=True)
@@ -168,7 +165,7 @@ def board_user_choices(user):
     the units they manage.
     """
     users = get_user_model()._default_manager.filter(is_active=True)
-    if not _is_active(user):
+    if not is_active_user(user):
         return users.none()
     if is_platform_admin(user):
         return users

@@ -13,25 +13,37 @@ from .models import BoardRole, Unit, UnitStatus
 _CACHE_ATTR = "_editorial_scope_cache"
 
 
+def is_active_user(user):
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
 def is_platform_admin(user):
-    if not user.is_authenticated or not user.is_active:
+    if not is_active_user(user):
         return False
     if user.is_superuser:
         return True
     return bool(_scope(user)["platform_admin"])
 
 
+def board_roles(user):
+    """``[(role, unit_path, unit_id)]`` of the user's roles on active units' boards.
+
+    Loaded in one query and cached on the user object for the request; every
+    board-based check (here and in other apps) reads from it.
+    """
+    return _scope(user)["roles"] if is_active_user(user) else []
+
+
 def _scope(user):
-    """Per-request cache on the user object: the paths a user heads, in one query."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         rows = list(
-            user.board_memberships.filter(
-                role__in=[BoardRole.APPROVER, BoardRole.PLATFORM_ADMIN],
-                board__unit__status=UnitStatus.ACTIVE,
-            ).values_list("role", "board__unit__path", "board__unit_id")
+            user.board_memberships.filter(board__unit__status=UnitStatus.ACTIVE).values_list(
+                "role", "board__unit__path", "board__unit_id"
+            )
         )
         cached = {
+            "roles": rows,
             "platform_admin": any(role == BoardRole.PLATFORM_ADMIN for role, _p, _u in rows),
             "headed": [
                 (path, unit_id) for role, path, unit_id in rows if role == BoardRole.APPROVER
@@ -46,7 +58,7 @@ def manageable_units_filter(user, prefix=""):
 
     ``prefix`` lets other models filter through a relation, e.g. "branch__".
     """
-    if not user.is_authenticated or not user.is_active:
+    if not is_active_user(user):
         return None
     if is_platform_admin(user):
         return Q()
@@ -68,14 +80,14 @@ def manageable_units(user):
 
 def headed_units(user):
     """The active units whose board the user heads (approver role)."""
-    if not user.is_authenticated or not user.is_active:
+    if not is_active_user(user):
         return Unit.objects.none()
     return Unit.objects.filter(pk__in=[unit_id for _path, unit_id in _scope(user)["headed"]])
 
 
 def can_manage_unit(user, unit):
     """Pure path arithmetic once the scope is loaded: no query per unit."""
-    if not user.is_authenticated or not user.is_active:
+    if not is_active_user(user):
         return False
     if is_platform_admin(user):
         return True
@@ -86,7 +98,7 @@ def can_manage_unit(user, unit):
 
 
 def can_manage_anything(user):
-    if not user.is_authenticated or not user.is_active:
+    if not is_active_user(user):
         return False
     return is_platform_admin(user) or bool(_scope(user)["headed"])
 

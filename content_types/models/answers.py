@@ -18,8 +18,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, RevisionMixin
 
-from editorial.models import BoardMembership, Unit, UnitStatus
-from editorial.permissions import is_platform_admin
+from editorial.models import Unit, UnitStatus
+from editorial.permissions import board_roles, is_platform_admin
 
 from .audience import Audience
 
@@ -80,7 +80,7 @@ class QuestionStatus(models.TextChoices):
 def nearest_board_unit(unit, *, include_self=True):
     """The nearest active unit at or above ``unit`` (strictly above when
     ``include_self`` is false) that has an editorial board; None if there is none."""
-    paths = unit._ancestor_paths()
+    paths = unit.ancestor_paths()
     if not include_self:
         paths = paths[:-1]
     return (
@@ -184,13 +184,9 @@ class MemberQuestion(models.Model):
 
     def can_be_handled_by(self, user):
         """Members of the assigned unit's board (any role) and platform admins."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return False
         if is_platform_admin(user):
             return True
-        return BoardMembership.objects.filter(
-            user=user, board__unit_id=self.assigned_unit_id
-        ).exists()
+        return any(unit_id == self.assigned_unit_id for _r, _p, unit_id in board_roles(user))
 
     def _check_handler(self, user):
         if not self.can_be_handled_by(user):

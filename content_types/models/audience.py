@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from editorial.models.units import path_prefixes
+
 
 class Audience(models.TextChoices):
     PUBLIC = "public", _("Everyone (public)")
@@ -55,10 +57,6 @@ class PageReaderScope(models.Model):
         return self.path
 
 
-def _ancestor_paths(path, steplen=4):
-    return [path[:end] for end in range(steplen, len(path) + 1, steplen)]
-
-
 def readable_by(branch_path=None, *, page_field="pk"):
     """A Q object over pages: what a reader whose branch has ``branch_path`` may read.
 
@@ -69,7 +67,7 @@ def readable_by(branch_path=None, *, page_field="pk"):
     if branch_path is None:
         return public
     scopes = PageReaderScope.objects.filter(
-        page_audience_id=OuterRef(page_field), path__in=_ancestor_paths(branch_path)
+        page_audience_id=OuterRef(page_field), path__in=path_prefixes(branch_path)
     )
     return public | Q(audience_row__audience=Audience.MEMBERS) | Exists(scopes)
 

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from editorial.models import Unit, UnitStatus
@@ -93,3 +94,20 @@ class UnitContentPage(Page):
             PageReaderScope(page_audience=row, path=path) for path in paths - existing
         )
         return row
+
+
+class UnitListingPage(Page):
+    """A unit's list of one kind of content (news, documents), one per unit home,
+    showing only what the reader may read."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["content_types.UnitHomePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        abstract = True
+
+    def readable_children(self, model, request):
+        return model.objects.child_of(self).live().public().filter(readable_for(request.user))

@@ -16,7 +16,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.documents import get_document_model_string
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -25,8 +25,7 @@ from editorial.models import Unit
 from ..blocks import ArticleBodyBlock
 from ..extraction import check_attachment_file
 from ..symbols import DocumentType, SymbolError, parse_symbol, symbol_key, validate_symbol
-from .audience import readable_for
-from .base import AUDIENCE_PANEL, UnitContentPage
+from .base import AUDIENCE_PANEL, UnitContentPage, UnitListingPage
 
 
 class DocumentStatus(models.TextChoices):
@@ -167,15 +166,10 @@ class PartyDocumentForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class DocumentIndexPage(Page):
+class DocumentIndexPage(UnitListingPage):
     """A unit's list of documents (Văn bản)."""
 
-    intro = RichTextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["content_types.UnitHomePage"]
     subpage_types = ["content_types.PartyDocument"]
-    max_count_per_parent = 1
     template = "content_types/document_index_page.html"
 
     class Meta:
@@ -184,9 +178,7 @@ class DocumentIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        documents = (
-            PartyDocument.objects.child_of(self).live().public().filter(readable_for(request.user))
-        )
+        documents = self.readable_children(PartyDocument, request)
         chosen_type = request.GET.get("type")
         if chosen_type in DocumentType.values:
             documents = documents.filter(document_type=chosen_type)

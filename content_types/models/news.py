@@ -5,13 +5,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from ..blocks import ArticleBodyBlock
-from .audience import readable_for
-from .base import AUDIENCE_PANEL, UnitContentPage
+from .base import AUDIENCE_PANEL, UnitContentPage, UnitListingPage
 
 
 class NewsCategory(models.TextChoices):
@@ -21,15 +20,10 @@ class NewsCategory(models.TextChoices):
     UNIT_ACTIVITIES = "unit_activities", _("Unit activities")
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(UnitListingPage):
     """A unit's news list."""
 
-    intro = RichTextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["content_types.UnitHomePage"]
     subpage_types = ["content_types.NewsArticle"]
-    max_count_per_parent = 1
     template = "content_types/news_index_page.html"
 
     class Meta:
@@ -38,13 +32,8 @@ class NewsIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = (
-            NewsArticle.objects.child_of(self)
-            .live()
-            .public()
-            .filter(readable_for(request.user))
-            .order_by("-date", "-pk")[:50]
-        )
+        articles = self.readable_children(NewsArticle, request)
+        context["articles"] = articles.order_by("-date", "-pk")[:50]
         return context
 
 

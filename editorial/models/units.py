@@ -4,6 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 
+def path_prefixes(path, steplen=4):
+    """The materialized paths of a node and all its ancestors, root first.
+
+    Works for units and pages alike (both use treebeard's steplen of 4)."""
+    return [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+
+
 class UnitLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
     DISTRICT = "district", _("District")
@@ -29,8 +36,7 @@ class UnitQuerySet(MP_NodeQuerySet):
 
     def containing_page(self, page):
         """Units whose home page is the page or one of its ancestors, deepest first."""
-        steplen = page.steplen
-        prefixes = [page.path[:end] for end in range(steplen, len(page.path) + 1, steplen)]
+        prefixes = path_prefixes(page.path, page.steplen)
         return self.filter(home_page__path__in=prefixes).order_by("-home_page__depth")
 
 
@@ -103,13 +109,14 @@ class Unit(MP_Node):
     def home_page_ancestor(self):
         """The nearest unit at or above this one that has a home page."""
         return (
-            Unit.objects.filter(path__in=self._ancestor_paths(), home_page__isnull=False)
+            Unit.objects.filter(path__in=self.ancestor_paths(), home_page__isnull=False)
             .order_by("-depth")
             .first()
         )
 
-    def _ancestor_paths(self):
-        return [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+    def ancestor_paths(self):
+        """This unit's path and its ancestors' paths, root first."""
+        return path_prefixes(self.path, self.steplen)
 
 
 class UnitEvent(models.Model):
