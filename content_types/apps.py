@@ -7,4 +7,4 @@ class ContentTypesConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self):
-        from . import signal_handlers  # noqa: F401
+        from . import signal_handlers, study  # noqa: F401

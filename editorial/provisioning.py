@@ -140,7 +140,11 @@ def _parent_home_and_collection(unit):
 
 def ensure_home_page(unit):
     if unit.home_page_id:
-        return unit.home_page
+        home = unit.home_page.specific
+        # Re-provisioning adds the standard children a newer version introduced.
+        if hasattr(home, "provision_children"):
+            home.provision_children()
+        return home
     parent_page, _collection = _parent_home_and_collection(unit)
     home = unit_home_page_model()(title=unit.name, slug=slugify(unit.code) or f"unit-{unit.pk}")
     parent_page.add_child(instance=home)

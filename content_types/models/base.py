@@ -72,21 +72,26 @@ class UnitContentPage(Page):
     def owning_unit(self):
         return Unit.objects.containing_page(self).first() if self.path else None
 
+    def audience_source(self):
+        """The page whose audience readers get: this one, or (for a lesson) its module."""
+        return self
+
     @transaction.atomic
     def sync_audience(self):
         """Copy the published audience and the owning unit to the filter tables."""
         unit = self.owning_unit
+        source = self.audience_source()
         row, _created = PageAudience.objects.update_or_create(
             page_id=self.pk,
             defaults={
                 "unit": unit,
                 "unit_path": unit.path if unit else "",
-                "audience": self.audience,
+                "audience": source.audience,
             },
         )
         paths = set()
-        if self.audience == Audience.UNIT:
-            chosen = self.audience_units.filter(status=UnitStatus.ACTIVE)
+        if source.audience == Audience.UNIT:
+            chosen = source.audience_units.filter(status=UnitStatus.ACTIVE)
             paths = set(chosen.values_list("path", flat=True)) or ({unit.path} if unit else set())
         row.reader_scopes.exclude(path__in=paths).delete()
         existing = set(row.reader_scopes.values_list("path", flat=True))

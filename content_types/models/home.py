@@ -49,6 +49,7 @@ class UnitHomePage(Page):
         "content_types.UnitHomePage",
         "content_types.NewsIndexPage",
         "content_types.DocumentIndexPage",
+        "content_types.LearningIndexPage",
     ]
 
     template = "content_types/unit_home_page.html"
@@ -58,13 +59,15 @@ class UnitHomePage(Page):
         verbose_name_plural = _("unit home pages")
 
     def provision_children(self):
-        """Called by editorial.provisioning: every unit gets its news and document lists."""
+        """Called by editorial.provisioning: every unit gets its news, document and study lists."""
         from .documents import DocumentIndexPage
         from .news import NewsIndexPage
+        from .study import LearningIndexPage
 
         for model, title, slug in (
             (NewsIndexPage, gettext("News"), "tin-tuc"),
             (DocumentIndexPage, pgettext("unit document list", "Documents"), "van-ban"),
+            (LearningIndexPage, gettext("Study and quizzes"), "hoc-tap"),
         ):
             if not model.objects.child_of(self).exists():
                 index_page = model(title=title, slug=slug)

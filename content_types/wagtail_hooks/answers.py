@@ -21,7 +21,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from editorial.models import BoardRole, Unit
 from editorial.permissions import board_roles, is_active_user, is_platform_admin
 
-from .models import AnswerEntry
+from ..models import AnswerEntry
 
 EDIT_ACTIONS = frozenset({"add", "change", "view"})
 HEAD_ACTIONS = EDIT_ACTIONS | {"publish", "delete"}

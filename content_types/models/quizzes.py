@@ -1,0 +1,286 @@
+"""Quizzes and contests: a question bank owned by units, quiz pages that draw from
+it, and attempts timed by the server.
+
+A question lives in the bank (a snippet) and is drawn into an attempt; the
+attempt stores what it drew (question and choice ids in the shuffled order) so
+that editing the bank later never changes a submitted score. The rules of an
+attempt (deadline, one open attempt, idempotent submit, when corrections show)
+live in ``content_types.quizzes``.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from editorial.models.members import CommitteeRoleKind
+
+from .base import AUDIENCE_PANEL, UnitContentPage
+
+MIN_CHOICES, MAX_CHOICES = 2, 6
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", _("Easy")
+    MEDIUM = "medium", _("Medium")
+    HARD = "hard", _("Hard")
+
+
+class QuestionCategory(models.Model):
+    """A topic of the question bank (Party statute, a resolution, history ...)."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("question category")
+        verbose_name_plural = _("question categories")
+
+    def __str__(self):
+        return self.name
+
+
+class QuizQuestion(index.Indexed, ClusterableModel):
+    """A question of the bank, with two to six choices of which one or more are right."""
+
+    unit = models.ForeignKey(
+        "editorial.Unit",
+        verbose_name=_("owning unit"),
+        on_delete=models.PROTECT,
+        related_name="quiz_questions",
+    )
+    text = models.TextField(_("question"), max_length=1000)
+    category = models.ForeignKey(
+        QuestionCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="questions",
+    )
+    difficulty = models.CharField(
+        _("difficulty"), max_length=8, choices=Difficulty.choices, default=Difficulty.MEDIUM
+    )
+    explanation = models.TextField(
+        _("explanation"),
+        blank=True,
+        help_text=_("Shown to the member after the attempt is submitted."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    panels = [
+        FieldPanel("text"),
+        InlinePanel(
+            "choices",
+            label=_("Choices"),
+            min_num=MIN_CHOICES,
+            max_num=MAX_CHOICES,
+            help_text=_("Two to six choices; tick every correct one."),
+        ),
+        FieldPanel("explanation"),
+        FieldRowPanel([FieldPanel("category"), FieldPanel("difficulty")]),
+        FieldPanel("unit"),
+    ]
+    search_fields = [
+        index.SearchField("text"),
+        index.AutocompleteField("text"),
+        index.FilterField("unit"),
+        index.FilterField("category"),
+        index.FilterField("difficulty"),
+    ]
+
+    class Meta:
+        verbose_name = _("quiz question")
+        verbose_name_plural = _("question bank")
+        indexes = [models.Index(fields=["category", "difficulty"])]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+
+class QuizChoice(Orderable):
+    question = ParentalKey(QuizQuestion, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(_("choice"), max_length=500)
+    is_correct = models.BooleanField(_("correct"), default=False)
+
+    panels = [FieldRowPanel([FieldPanel("text"), FieldPanel("is_correct")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+
+    def __str__(self):
+        return self.text
+
+
+class Quiz(UnitContentPage):
+    """A quiz or a contest: which questions to draw, when, for how long, for whom."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+    time_limit_minutes = models.PositiveIntegerField(
+        _("time limit (minutes)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        help_text=_("Counted by the server from the moment the member starts."),
+    )
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    attempts_allowed = models.PositiveIntegerField(
+        _("attempts allowed"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many times one member may take it."),
+    )
+    pass_mark = models.PositiveIntegerField(
+        _("pass mark (%)"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_("The share of correct answers needed to pass, in percent."),
+    )
+    is_contest = models.BooleanField(
+        _("contest"),
+        default=False,
+        help_text=_("In a contest, correct answers are shown only after it closes."),
+    )
+    required_role = models.CharField(
+        _("only for"),
+        max_length=32,
+        choices=CommitteeRoleKind.choices,
+        blank=True,
+        help_text=_("Leave empty for every reader; or narrow the quiz to members holding a role."),
+    )
+    shuffle_choices = models.BooleanField(_("shuffle choices"), default=True)
+
+    content_panels = [
+        FieldPanel("title"),
+        InlinePanel(
+            "draw_rules",
+            label=_("Questions drawn"),
+            min_num=1,
+            help_text=_("How many questions to draw from each category and difficulty."),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+                FieldRowPanel([FieldPanel("time_limit_minutes"), FieldPanel("attempts_allowed")]),
+                FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("is_contest")]),
+                FieldPanel("shuffle_choices"),
+            ],
+            heading=_("Rules"),
+        ),
+        FieldPanel("intro"),
+        AUDIENCE_PANEL,
+        FieldPanel("required_role"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["content_types.LearningIndexPage"]
+    subpage_types = []
+    template = "content_types/quiz.html"
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+
+    def clean(self):
+        super().clean()
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("The quiz must close after it opens.")})
+
+    @property
+    def question_count(self):
+        return sum(rule.count for rule in self.draw_rules.all())
+
+
+class QuizDrawRule(Orderable):
+    """Draw ``count`` questions of a category (and difficulty) at random."""
+
+    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="draw_rules")
+    category = models.ForeignKey(
+        QuestionCategory,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Leave empty to draw from every category."),
+    )
+    difficulty = models.CharField(
+        _("difficulty"),
+        max_length=8,
+        choices=Difficulty.choices,
+        blank=True,
+        help_text=_("Leave empty for any difficulty."),
+    )
+    count = models.PositiveIntegerField(
+        _("number of questions"), default=10, validators=[MinValueValidator(1)]
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("category"), FieldPanel("difficulty"), FieldPanel("count")])
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("draw rule")
+        verbose_name_plural = _("draw rules")
+
+
+class QuizAttempt(models.Model):
+    """One member's attempt: what was drawn, when it must end, what was answered."""
+
+    quiz = models.ForeignKey(
+        Quiz, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="attempts"
+    )
+    member = models.ForeignKey(
+        "editorial.Member",
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="quiz_attempts",
+    )
+    number = models.PositiveIntegerField(_("attempt number"), default=1)
+    started_at = models.DateTimeField(_("started at"))
+    deadline = models.DateTimeField(_("deadline"))
+    # [{"question": id, "choices": [id, ...]}, ...] in the order shown.
+    drawn = models.JSONField(_("questions drawn"), default=list)
+    # {"<question id>": [choice id, ...]}
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submission_key = models.CharField(_("submission key"), max_length=64, blank=True)
+    score = models.PositiveIntegerField(_("correct answers"), null=True, blank=True)
+    max_score = models.PositiveIntegerField(_("questions"), default=0)
+    time_taken = models.DurationField(_("time taken"), null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "member", "number"], name="unique_attempt_number"
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "member"],
+                condition=models.Q(submitted_at__isnull=True),
+                name="one_open_attempt_per_quiz",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["quiz", "-score", "time_taken"], name="quiz_ranking_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} – {self.quiz} #{self.number}"
+
+    @property
+    def is_submitted(self):
+        return self.submitted_at is not None
+
+    @property
+    def percent(self):
+        if self.score is None or not self.max_score:
+            return None
+        return round(100 * self.score / self.max_score)

@@ -1,0 +1,1 @@
+"""The rules of resolution study: lesson progress, module completion, the report."""
