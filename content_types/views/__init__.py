@@ -1,0 +1,1 @@
+"""Admin views of content_types, one module per concept."""
