@@ -1,6 +1,6 @@
-"""Demo content for `make run`: a few news items per unit, with each audience.
+"""Demo content for `make run`: a few items of every type, with each audience.
 
-Idempotent: an item is found by its slug under the unit's news list and left
+Idempotent: an item is found by its slug (or its text) under its unit and left
 alone when it exists.
 """
 
@@ -9,9 +9,27 @@ from datetime import timedelta
 from django.utils import timezone
 from wagtail.models import Page
 
-from editorial.models import Unit, UnitLevel
+from editorial.models import Member, Unit, UnitLevel
 
-from .models import Audience, NewsArticle, NewsCategory, NewsIndexPage
+from .models import (
+    AnswerCategory,
+    AnswerEntry,
+    Audience,
+    Difficulty,
+    LearningIndexPage,
+    MemberQuestion,
+    NewsArticle,
+    NewsCategory,
+    NewsIndexPage,
+    QuestionCategory,
+    Quiz,
+    QuizChoice,
+    QuizDrawRule,
+    QuizQuestion,
+    StudyLesson,
+    StudyModule,
+    StudyModuleDocument,
+)
 from .models.documents import (
     DocumentIndexPage,
     DocumentRelation,
@@ -144,4 +162,214 @@ def seed_documents(log=print):
         )
     created = int(new_resolution) + int(new_plan)
     log(f"documents: created {created}, {2 - created} already there")
+    return created
+
+
+ANSWERS = [
+    (
+        "Đảng viên đóng đảng phí theo mức nào?",
+        "<p>Đảng viên có thu nhập thường xuyên đóng 1% thu nhập hằng tháng; các trường hợp "
+        "khác theo quy định của Ban Chấp hành Trung ương.</p>",
+        AnswerCategory.FEES,
+    ),
+    (
+        "Chuyển sinh hoạt đảng tạm thời cần giấy tờ gì?",
+        "<p>Đơn đề nghị, giấy giới thiệu sinh hoạt đảng tạm thời của chi bộ nơi đang sinh "
+        "hoạt chính thức và xác nhận của nơi đến.</p>",
+        AnswerCategory.PROCEDURES,
+    ),
+    (
+        "Sổ tay đảng viên điện tử dùng để làm gì?",
+        "<p>Đọc tin tức, văn bản, học tập nghị quyết, làm bài kiểm tra và gửi câu hỏi tới "
+        "cấp ủy.</p>",
+        AnswerCategory.OTHER,
+    ),
+]
+
+
+def _top_unit():
+    return Unit.objects.active().filter(level=UnitLevel.PROVINCE).first()
+
+
+def seed_answers(log=print):
+    """A few published ready answers of the province, and one member's question."""
+    province = _top_unit()
+    if province is None:
+        return 0
+    created = 0
+    for question, answer, category in ANSWERS:
+        if AnswerEntry.objects.filter(unit=province, question=question).exists():
+            continue
+        entry = AnswerEntry(question=question, answer=answer, category=category, unit=province)
+        entry.save()
+        entry.save_revision().publish()
+        created += 1
+    asker = Member.objects.active().filter(user__username=DEMO_MEMBER).first()
+    if asker and not MemberQuestion.objects.filter(asker=asker.user).exists():
+        MemberQuestion.ask(asker.user, "Chi bộ có thể sinh hoạt trực tuyến khi mưa lũ không?")
+    log(f"answers: created {created}, {len(ANSWERS) - created} already there")
+    return created
+
+
+# (category, difficulty, question, [(choice, correct), ...], explanation)
+QUESTIONS = [
+    (
+        "Điều lệ Đảng",
+        Difficulty.EASY,
+        "Đảng viên dự bị có quyền biểu quyết không?",
+        [("Có", False), ("Không", True), ("Chỉ khi chi bộ đồng ý", False)],
+        "Đảng viên dự bị có các quyền như đảng viên chính thức, trừ quyền biểu quyết, "
+        "ứng cử và bầu cử cơ quan lãnh đạo của Đảng.",
+    ),
+    (
+        "Điều lệ Đảng",
+        Difficulty.EASY,
+        "Chi bộ sinh hoạt thường kỳ bao lâu một lần?",
+        [("Mỗi tuần", False), ("Mỗi tháng", True), ("Mỗi quý", False), ("Mỗi năm", False)],
+        "Chi bộ sinh hoạt thường kỳ mỗi tháng một lần.",
+    ),
+    (
+        "Điều lệ Đảng",
+        Difficulty.MEDIUM,
+        "Thời gian dự bị của đảng viên là bao lâu?",
+        [("6 tháng", False), ("12 tháng", True), ("18 tháng", False), ("24 tháng", False)],
+        "Người được kết nạp vào Đảng phải trải qua thời kỳ dự bị mười hai tháng.",
+    ),
+    (
+        "Điều lệ Đảng",
+        Difficulty.MEDIUM,
+        "Những hình thức kỷ luật nào áp dụng với đảng viên chính thức?",
+        [("Khiển trách", True), ("Cảnh cáo", True), ("Cách chức", True), ("Phạt tiền", False)],
+        "Khiển trách, cảnh cáo, cách chức, khai trừ.",
+    ),
+    (
+        "Chuyển đổi số",
+        Difficulty.EASY,
+        "Sổ tay đảng viên điện tử giúp đảng viên làm gì?",
+        [("Đọc văn bản của cấp ủy", True), ("Nộp thuế", False), ("Học tập nghị quyết", True)],
+        "Sổ tay phục vụ đọc tin, văn bản, học tập nghị quyết và hỏi đáp.",
+    ),
+    (
+        "Chuyển đổi số",
+        Difficulty.MEDIUM,
+        "Nghị quyết về chuyển đổi số của Tỉnh ủy áp dụng cho giai đoạn nào?",
+        [("2020-2025", False), ("2025-2030", True), ("2030-2035", False)],
+        "Nghị quyết đặt mục tiêu cho giai đoạn 2025-2030.",
+    ),
+    (
+        "Chuyển đổi số",
+        Difficulty.HARD,
+        "Dữ liệu đảng viên được khai thác trên Sổ tay theo nguyên tắc nào?",
+        [
+            ("Mỗi đảng viên chỉ thấy nội dung được phép đọc", True),
+            ("Ai cũng xem được mọi văn bản", False),
+            ("Chỉ quản trị viên được đọc tin", False),
+        ],
+        "Nội dung được phân quyền theo đối tượng đọc của từng đơn vị.",
+    ),
+    (
+        "Lịch sử Đảng",
+        Difficulty.EASY,
+        "Đảng Cộng sản Việt Nam được thành lập năm nào?",
+        [("1925", False), ("1930", True), ("1945", False), ("1954", False)],
+        "Ngày 3 tháng 2 năm 1930.",
+    ),
+]
+
+DEMO_MEMBER = "tn-02-001-01-001"
+QUIZ_SLUG = "kiem-tra-nghi-quyet-chuyen-doi-so"
+MODULE_SLUG = "hoc-tap-nghi-quyet-chuyen-doi-so"
+LESSONS = [
+    ("bai-1-muc-tieu", "Bài 1. Mục tiêu của Nghị quyết", "Mục tiêu đến năm 2030"),
+    ("bai-2-nhiem-vu", "Bài 2. Nhiệm vụ và giải pháp", "Ba nhóm giải pháp chính"),
+    ("bai-3-to-chuc-thuc-hien", "Bài 3. Tổ chức thực hiện", "Trách nhiệm của chi bộ"),
+]
+
+
+def seed_question_bank(log=print):
+    province = _top_unit()
+    if province is None:
+        return 0
+    created = 0
+    for category_name, difficulty, text, choices, explanation in QUESTIONS:
+        category, _new = QuestionCategory.objects.get_or_create(name=category_name)
+        if QuizQuestion.objects.filter(unit=province, text=text).exists():
+            continue
+        question = QuizQuestion(
+            unit=province,
+            text=text,
+            category=category,
+            difficulty=difficulty,
+            explanation=explanation,
+        )
+        question.choices = [QuizChoice(text=t, is_correct=correct) for t, correct in choices]
+        question.save()
+        created += 1
+    log(f"question bank: created {created}, {len(QUESTIONS) - created} already there")
+    return created
+
+
+def _learning_index(unit):
+    home = Page.objects.get(pk=unit.home_page_id).specific
+    home.provision_children()  # homes made before study lists existed get theirs
+    return LearningIndexPage.objects.child_of(home).first()
+
+
+def seed_study(log=print):
+    """The province's quiz on its digital transformation resolution, and a
+    study module of three lessons that ends with that quiz."""
+    province = _top_unit()
+    if province is None or province.home_page_id is None:
+        return 0
+    index = _learning_index(province)
+    created = 0
+    now = timezone.now()
+    quiz = Quiz.objects.child_of(index).filter(slug=QUIZ_SLUG).first()
+    if quiz is None:
+        quiz = Quiz(
+            title="Kiểm tra hiểu biết Nghị quyết về chuyển đổi số",
+            slug=QUIZ_SLUG,
+            intro="<p>Năm câu hỏi, làm trong 10 phút.</p>",
+            time_limit_minutes=10,
+            opens_at=now - timedelta(days=7),
+            closes_at=now + timedelta(days=60),
+            attempts_allowed=3,
+            pass_mark=60,
+            audience=Audience.MEMBERS,
+        )
+        quiz.draw_rules = [QuizDrawRule(count=5)]
+        index.add_child(instance=quiz)
+        quiz.save_revision().publish()
+        created += 1
+    module = StudyModule.objects.child_of(index).filter(slug=MODULE_SLUG).first()
+    if module is None:
+        module = StudyModule(
+            title="Học tập Nghị quyết về chuyển đổi số",
+            slug=MODULE_SLUG,
+            intro="<p>Ba bài ngắn, có bản ghi âm để nghe.</p>",
+            estimated_minutes=30,
+            opens_on=timezone.localdate() - timedelta(days=7),
+            due_on=timezone.localdate() + timedelta(days=30),
+            final_quiz=quiz,
+            audience=Audience.MEMBERS,
+        )
+        resolution = PartyDocument.objects.filter(document_type="NQ").first()
+        if resolution is not None:
+            module.taught_documents = [StudyModuleDocument(document=resolution)]
+        index.add_child(instance=module)
+        module.save_revision().publish()
+        created += 1
+    for slug, title, heading in LESSONS:
+        if StudyLesson.objects.child_of(module).filter(slug=slug).exists():
+            continue
+        lesson = StudyLesson(
+            title=title,
+            slug=slug,
+            body=[{"type": "heading", "value": heading}, *BODY[:1]],
+            estimated_minutes=10,
+        )
+        module.add_child(instance=lesson)
+        lesson.save_revision().publish()
+        created += 1
+    log(f"study and quizzes: created {created} pages")
     return created

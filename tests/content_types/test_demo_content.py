@@ -1,6 +1,14 @@
 from django.core.management import call_command
 
-from content_types.models import Audience, NewsArticle, PageAudience
+from content_types.models import (
+    AnswerEntry,
+    Audience,
+    NewsArticle,
+    PageAudience,
+    Quiz,
+    QuizQuestion,
+    StudyModule,
+)
 from content_types.models.documents import PartyDocument
 
 
@@ -16,3 +24,19 @@ def test_demo_content_publishes_news_of_each_audience_once(unit_tree):
     plan = PartyDocument.objects.get(document_type="KH")
     assert plan.number == f"121-KH/{unit_tree.district.short_name}"
     assert [r.kind for r in plan.relations.all()] == ["implements"]
+
+
+def test_demo_content_has_each_type_once_and_lessons_read_by_the_module_audience(unit_tree):
+    call_command("seed_demo_content", stdout=None)
+    call_command("seed_demo_content", stdout=None)
+    assert AnswerEntry.objects.filter(live=True).count() == 3
+    assert QuizQuestion.objects.filter(unit=unit_tree.province).count() == 8
+    quiz = Quiz.objects.live().get()
+    module = StudyModule.objects.live().get()
+    assert module.final_quiz == quiz
+    assert [d.document.document_type for d in module.taught_documents.all()] == ["NQ"]
+    lessons = list(module.lessons())
+    assert len(lessons) == 3
+    assert {PageAudience.objects.get(page=lesson).audience for lesson in lessons} == {
+        Audience.MEMBERS
+    }
