@@ -11,14 +11,19 @@ live in ``content_types.quizzes``.
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Count, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from modelcluster.forms import BaseChildFormSet
 from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from editorial.models import Unit
 from editorial.models.members import CommitteeRoleKind
 
 from .base import AUDIENCE_PANEL, UnitContentPage
@@ -46,6 +51,68 @@ class QuestionCategory(models.Model):
         return self.name
 
 
+class QuizChoiceFormSet(BaseChildFormSet):
+    """Two to six choices, at least one of them correct; the error is shown
+    above the choices, in the editor's language."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not form.cleaned_data.get("DELETE")
+            and (form.cleaned_data.get("text") or "").strip()
+        ]
+        problem = choices_problem(len(kept), sum(1 for data in kept if data.get("is_correct")))
+        if problem:
+            raise ValidationError(problem, code="choices")
+
+
+def choices_problem(given, correct):
+    """The message for a set of ``given`` choices of which ``correct`` are right,
+    or None when it is a valid question (the admin form and the import agree)."""
+    if given < MIN_CHOICES:
+        return gettext("Give at least two choices.")
+    if given > MAX_CHOICES:
+        return gettext("Give at most six choices.")
+    if not correct:
+        return gettext("Tick at least one correct choice.")
+    return None
+
+
+class ChoicesPanel(InlinePanel):
+    """The choices of a question, checked together by ``QuizChoiceFormSet``.
+
+    ``min_num``/``max_num`` still drive the editor's add and delete buttons;
+    Django's own count messages are replaced by the formset's clearer ones.
+    """
+
+    def get_form_options(self):
+        options = super().get_form_options()
+        formset = options["formsets"][self.relation_name]
+        formset.update(formset=QuizChoiceFormSet, validate_min=False, validate_max=False)
+        return options
+
+
+class QuizQuestionQuerySet(models.QuerySet):
+    def in_bank_of(self, unit):
+        """The questions a unit's quizzes draw from: its own and those of the
+        units above it (a district uses its bank and the province's)."""
+        return self.filter(unit__path__in=unit.ancestor_paths())
+
+    def drawable(self):
+        """Questions that can be asked: two to six choices, at least one correct."""
+        return self.annotate(
+            choice_count=Count("choices"),
+            correct_count=Count("choices", filter=Q(choices__is_correct=True)),
+        ).filter(
+            choice_count__gte=MIN_CHOICES,
+            choice_count__lte=MAX_CHOICES,
+            correct_count__gte=1,
+        )
+
+
 class QuizQuestion(index.Indexed, ClusterableModel):
     """A question of the bank, with two to six choices of which one or more are right."""
 
@@ -70,12 +137,23 @@ class QuizQuestion(index.Indexed, ClusterableModel):
         blank=True,
         help_text=_("Shown to the member after the attempt is submitted."),
     )
+    code = models.CharField(
+        _("code"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "Optional identifier from an import file: importing the file again updates "
+            "the question with this code instead of adding a copy."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = QuizQuestionQuerySet.as_manager()
+
     panels = [
         FieldPanel("text"),
-        InlinePanel(
+        ChoicesPanel(
             "choices",
             label=_("Choices"),
             min_num=MIN_CHOICES,
@@ -84,7 +162,7 @@ class QuizQuestion(index.Indexed, ClusterableModel):
         ),
         FieldPanel("explanation"),
         FieldRowPanel([FieldPanel("category"), FieldPanel("difficulty")]),
-        FieldPanel("unit"),
+        FieldRowPanel([FieldPanel("unit"), FieldPanel("code")]),
     ]
     search_fields = [
         index.SearchField("text"),
@@ -98,6 +176,13 @@ class QuizQuestion(index.Indexed, ClusterableModel):
         verbose_name = _("quiz question")
         verbose_name_plural = _("question bank")
         indexes = [models.Index(fields=["category", "difficulty"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "code"],
+                condition=~Q(code=""),
+                name="unique_question_code_per_unit",
+            )
+        ]
 
     def __str__(self):
         return self.text if len(self.text) <= 80 else self.text[:79] + "…"
@@ -116,6 +201,41 @@ class QuizChoice(Orderable):
 
     def __str__(self):
         return self.text
+
+
+class QuizForm(WagtailAdminPageForm):
+    """Checks, when the quiz is published or submitted (not on saving a draft,
+    so a quiz can be prepared before its bank is filled), that the bank holds
+    enough questions for every draw rule."""
+
+    def owning_unit(self):
+        if self.instance.pk and self.instance.path:
+            return self.instance.owning_unit
+        if self.parent_page is None:
+            return None
+        return Unit.objects.containing_page(self.parent_page).first()
+
+    def clean(self):
+        from content_types.quizzes import DrawRule, bank_shortfalls
+
+        cleaned_data = super().clean()
+        formset = self.formsets.get("draw_rules")
+        if self.is_deferred_validation or formset is None or not formset.is_valid():
+            return cleaned_data
+        rules = [
+            DrawRule(
+                category_id=data["category"].pk if data.get("category") else None,
+                difficulty=data.get("difficulty") or "",
+                count=data["count"],
+            )
+            for data in (getattr(form, "cleaned_data", None) for form in formset.forms)
+            if data and not data.get("DELETE") and data.get("count")
+        ]
+        unit = self.owning_unit()
+        if rules and unit is not None:
+            for message in bank_shortfalls(unit, rules):
+                self.add_error(None, message)
+        return cleaned_data
 
 
 class Quiz(UnitContentPage):
@@ -181,6 +301,7 @@ class Quiz(UnitContentPage):
     parent_page_types = ["content_types.LearningIndexPage"]
     subpage_types = []
     template = "content_types/quiz.html"
+    base_form_class = QuizForm
 
     class Meta:
         verbose_name = _("quiz")
@@ -188,12 +309,25 @@ class Quiz(UnitContentPage):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            raise ValidationError({"closes_at": _("The quiz must close after it opens.")})
+            errors["closes_at"] = _("The quiz must close after it opens.")
+        elif self.is_contest and not self.closes_at:
+            # A contest's answers are revealed when it closes: it must close.
+            errors["closes_at"] = _("A contest needs a closing time.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def question_count(self):
         return sum(rule.count for rule in self.draw_rules.all())
+
+    def get_context(self, request, *args, **kwargs):
+        from content_types.quizzes import reader_status
+
+        context = super().get_context(request, *args, **kwargs)
+        context["status"] = reader_status(self, request.user) if self.pk else None
+        return context
 
 
 class QuizDrawRule(Orderable):
@@ -254,6 +388,9 @@ class QuizAttempt(models.Model):
     max_score = models.PositiveIntegerField(_("questions"), default=0)
     time_taken = models.DurationField(_("time taken"), null=True, blank=True)
     passed = models.BooleanField(_("passed"), null=True, blank=True)
+    # Closed by the server when its time ran out, scored on the answers saved
+    # until then; ``submitted_at`` is then the deadline.
+    expired = models.BooleanField(_("time ran out"), default=False)
 
     class Meta:
         verbose_name = _("quiz attempt")

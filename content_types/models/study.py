@@ -65,22 +65,45 @@ class StudyModule(UnitContentPage):
         help_text=_("If set, the module is complete only when the member passes this quiz."),
     )
 
+    # Required first (title, resolutions taught), then what members read,
+    # then the schedule and the completion rule. Lessons are added as child
+    # pages of the module, in the order members should read them.
     content_panels = [
-        FieldPanel("title"),
+        FieldPanel(
+            "title", help_text=_("The module's name as members see it, e.g. the resolution's.")
+        ),
         InlinePanel(
             "taught_documents",
             label=_("Resolutions taught"),
             min_num=1,
-            help_text=_("The documents this module teaches."),
+            help_text=_("The documents this module teaches; at least one."),
         ),
         FieldPanel("intro"),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("opens_on"), FieldPanel("due_on")]),
-                FieldPanel("estimated_minutes"),
+                FieldRowPanel(
+                    [
+                        FieldPanel(
+                            "opens_on",
+                            help_text=_(
+                                "Members can record progress from this date; "
+                                "leave empty to open at once."
+                            ),
+                        ),
+                        FieldPanel("due_on"),
+                    ]
+                ),
+                FieldPanel(
+                    "estimated_minutes",
+                    help_text=_("How long the whole module takes, lessons and quiz together."),
+                ),
                 FieldPanel("final_quiz"),
             ],
             heading=_("Schedule and completion"),
+            help_text=_(
+                "A member completes the module by opening every lesson and, "
+                "if there is a final quiz, passing it."
+            ),
         ),
         AUDIENCE_PANEL,
     ]
@@ -99,7 +122,22 @@ class StudyModule(UnitContentPage):
             raise ValidationError({"due_on": _("The due date cannot be before the opening date.")})
 
     def lessons(self):
+        """The published lessons in the order editors arranged them."""
         return StudyLesson.objects.child_of(self).live().order_by("path")
+
+    def documents_taught(self):
+        """The resolutions taught, in editor order (one query once saved; the
+        in-memory rows while previewing an unsaved edit)."""
+        return [item.document for item in self.taught_documents.select_related("document")]
+
+    def get_context(self, request, *args, **kwargs):
+        from content_types.study import reader_progress
+
+        context = super().get_context(request, *args, **kwargs)
+        context["lessons"] = list(self.lessons()) if self.path else []
+        context["documents"] = self.documents_taught()
+        context["progress"] = reader_progress(request.user, self)
+        return context
 
     def sync_audience(self):
         row = super().sync_audience()
@@ -142,9 +180,14 @@ class StudyLesson(UnitContentPage):
     # Readers are the module's (see audience_source), so no audience panel here.
     content_panels = [
         FieldPanel("title"),
-        FieldPanel("body"),
+        FieldPanel(
+            "body",
+            help_text=_("The reading: paragraphs, headings, images and links to documents."),
+        ),
+        FieldPanel(
+            "estimated_minutes", help_text=_("How long reading (or listening) takes, roughly.")
+        ),
         FieldPanel("audio"),
-        FieldPanel("estimated_minutes"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
     parent_page_types = ["content_types.StudyModule"]
@@ -163,6 +206,23 @@ class StudyLesson(UnitContentPage):
 
     def audience_source(self):
         return self.module or self
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        module = self.module if self.path else None
+        siblings = list(module.lessons()) if module else []
+        ids = [lesson.pk for lesson in siblings]
+        position = ids.index(self.pk) if self.pk in ids else None
+        context["module"] = module
+        context["lesson_number"] = position + 1 if position is not None else None
+        context["lesson_count"] = len(siblings)
+        context["previous_lesson"] = siblings[position - 1] if position else None
+        context["next_lesson"] = (
+            siblings[position + 1]
+            if position is not None and position + 1 < len(siblings)
+            else None
+        )
+        return context
 
 
 class LessonProgress(models.Model):

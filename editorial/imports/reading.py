@@ -1,8 +1,16 @@
-"""Reading .csv and .jsonl import files into rows, and the types that report on them."""
+"""Reading .csv, .jsonl and .xlsx import files into rows, and the types that
+report on them.
+
+Every format gives the same rows: the values as strings, numbered by the line
+(or spreadsheet row) they came from, the header being line 1.
+"""
 
 import codecs
 import csv
+import datetime
+import io
 import json
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,8 +23,12 @@ UPDATE_BATCH_SIZE = 500
 LOOKUP_CHUNK = 2000
 
 
+SUFFIXES = (".csv", ".jsonl", ".xlsx")
+
+
 class ImportFileError(Exception):
-    """The file cannot be read at all (missing, or not .csv / .jsonl)."""
+    """The file cannot be read at all (missing, not .csv / .jsonl / .xlsx, or
+    not a workbook)."""
 
 
 @dataclass(frozen=True)
@@ -84,16 +96,17 @@ def _decode_lines(data):
 
 
 def read_rows(path, fields, required_columns):
-    """Read a .csv or .jsonl file into rows holding exactly ``fields``.
+    """Read a .csv, .jsonl or .xlsx file into rows holding exactly ``fields``.
 
     Returns ``(rows, errors)``. Problems with the file as a whole (encoding,
-    CSV header) leave no rows; a bad line only drops that line.
+    header) leave no rows; a bad line only drops that line.
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in (".csv", ".jsonl"):
+    if suffix not in SUFFIXES:
         raise ImportFileError(
-            _("unsupported file type %(suffix)s: use .csv or .jsonl") % {"suffix": suffix or '""'}
+            _("unsupported file type %(suffix)s: use .csv, .jsonl or .xlsx")
+            % {"suffix": suffix or '""'}
         )
     try:
         data = path.read_bytes()
@@ -101,6 +114,8 @@ def read_rows(path, fields, required_columns):
         raise ImportFileError(
             _("cannot read %(file)s: %(error)s") % {"file": path, "error": exc.strerror}
         ) from exc
+    if suffix == ".xlsx":
+        return _read_xlsx(path, data, fields, required_columns)
     lines, errors = _decode_lines(data)
     if errors:
         return [], errors
@@ -109,12 +124,7 @@ def read_rows(path, fields, required_columns):
     return _read_jsonl(lines, fields)
 
 
-def _read_csv(lines, fields, required_columns):
-    reader = csv.reader(lines)
-    try:
-        header = [name.strip() for name in next(reader)]
-    except StopIteration:
-        return [], [RowError(1, None, _("the file is empty; expected a header row"))]
+def _check_header(header, fields, required_columns):
     errors = []
     for name in sorted(set(required_columns) - set(header), key=fields.index):
         errors.append(RowError(1, name, _("missing column")))
@@ -125,6 +135,30 @@ def _read_csv(lines, fields, required_columns):
         elif name in seen:
             errors.append(RowError(1, name, _("duplicate column")))
         seen.add(name)
+    return errors
+
+
+def _table_row(line, values, header, fields):
+    """A Row from one line of a table, or the RowError of a line that has more
+    or fewer values than the header."""
+    if len(values) != len(header):
+        message = _("expected %(expected)d values, found %(found)d") % {
+            "expected": len(header),
+            "found": len(values),
+        }
+        return RowError(line, None, message)
+    row = dict.fromkeys(fields, "")
+    row.update(zip(header, values, strict=True))
+    return Row(line, row)
+
+
+def _read_csv(lines, fields, required_columns):
+    reader = csv.reader(lines)
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        return [], [RowError(1, None, _("the file is empty; expected a header row"))]
+    errors = _check_header(header, fields, required_columns)
     if errors:
         return [], errors
     rows = []
@@ -139,16 +173,71 @@ def _read_csv(lines, fields, required_columns):
             break
         if not any(value.strip() for value in values):
             continue
-        if len(values) != len(header):
-            message = _("expected %(expected)d values, found %(found)d") % {
-                "expected": len(header),
-                "found": len(values),
-            }
-            errors.append(RowError(line, None, message))
+        result = _table_row(line, values, header, fields)
+        (errors if isinstance(result, RowError) else rows).append(result)
+    return rows, errors
+
+
+def _cell_text(value):
+    """A spreadsheet cell as the text a CSV would hold: whole numbers without
+    ".0" (a "correct" column of 1 is "1"), dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(path, data, fields, required_columns):
+    """The first worksheet of a workbook: row 1 is the header, and each row
+    keeps its spreadsheet row number as its line. Formulas give their last
+    computed value; empty rows and empty columns to the right are ignored."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportFileError(
+            _("cannot read %(file)s as an Excel workbook (.xlsx)") % {"file": path}
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        table = [
+            (line, [_cell_text(value) for value in values])
+            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+    if not table:
+        return [], [RowError(1, None, _("the file is empty; expected a header row"))]
+    _line, header = table[0]
+    header = [name.strip() for name in header]
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        return [], [RowError(1, None, _("the file is empty; expected a header row"))]
+    errors = _check_header(header, fields, required_columns)
+    if errors:
+        return [], errors
+    rows = []
+    for line, values in table[1:]:
+        if not any(value.strip() for value in values):
             continue
-        row = dict.fromkeys(fields, "")
-        row.update(zip(header, values, strict=True))
-        rows.append(Row(line, row))
+        # A sheet is as wide as its widest row: drop the empty cells beyond the
+        # header, keep any with a value so the line is reported.
+        while len(values) > len(header) and not values[-1].strip():
+            values.pop()
+        values += [""] * (len(header) - len(values))
+        result = _table_row(line, values, header, fields)
+        (errors if isinstance(result, RowError) else rows).append(result)
     return rows, errors
 
 

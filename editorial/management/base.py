@@ -28,7 +28,9 @@ class ImportCommand(BaseCommand):
     importer_class = BaseImporter
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=_("a .csv (UTF-8, header row) or .jsonl file"))
+        parser.add_argument(
+            "file", help=_("a .csv (UTF-8) or .xlsx file with a header row, or a .jsonl file")
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",

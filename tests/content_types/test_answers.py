@@ -179,3 +179,20 @@ def test_an_editor_files_answers_only_under_their_own_units(client, unit_tree, b
     assert response.status_code == 200
     assert "unit" in response.context["form"].errors
     assert not AnswerEntry.objects.filter(question="Hỏi mạo danh").exists()
+
+
+@pytest.mark.parametrize(
+    "view", ["edit", "delete", "history", "usage", "unpublish", "revisions_compare"]
+)
+def test_another_units_answer_cannot_be_opened_by_its_url(client, unit_tree, board_user, view):
+    entry = make_entry(unit_tree.district_2, "Hỏi của huyện bên cạnh")
+    client.force_login(board_user(unit_tree.district, BoardRole.APPROVER))
+    args = [entry.pk, "live", "latest"] if view == "revisions_compare" else [entry.pk]
+    url = reverse(f"wagtailsnippets_content_types_answerentry:{view}", args=args)
+    refused = client.get(url)
+    # Wagtail turns an admin PermissionDenied into a redirect to the dashboard.
+    assert (refused.status_code, refused.url) == (302, reverse("wagtailadmin_home"))
+    own = make_entry(unit_tree.district, "Hỏi của huyện Đại Từ")
+    args[0] = own.pk
+    url = reverse(f"wagtailsnippets_content_types_answerentry:{view}", args=args)
+    assert client.get(url).status_code == 200

@@ -415,8 +415,8 @@ def test_units_bad_jsonl_lines_are_listed(tmp_path):
 
 
 def test_unsupported_file_type_is_refused(tmp_path):
-    with pytest.raises(CommandError, match=r"use \.csv or \.jsonl"):
-        call_command("import_units", str(write(tmp_path, "units.xlsx", "x")), stdout=StringIO())
+    with pytest.raises(CommandError, match=r"use \.csv, \.jsonl or \.xlsx"):
+        call_command("import_units", str(write(tmp_path, "units.xls", "x")), stdout=StringIO())
 
 
 # Members --------------------------------------------------------------------

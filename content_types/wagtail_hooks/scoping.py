@@ -1,0 +1,138 @@
+"""Snippets owned by a unit (ready answers, bank questions), scoped to boards.
+
+Board members get no Django model permissions on these snippets (provisioning
+grants page and collection permissions only), so their permission policy
+answers from the board memberships instead: any board member may list, add and
+edit the snippets of the units in their boards' subtrees; approvers also
+publish and delete; platform administrators and superusers may do everything.
+Register the policy before the snippet so Wagtail never creates its fallback
+(Django-permission) policy for the model.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.snippets.views import snippets as snippet_views
+
+from editorial.models import BoardRole, Unit
+from editorial.permissions import board_roles, is_active_user, is_platform_admin
+
+EDIT_ACTIONS = frozenset({"add", "change", "view"})
+HEAD_ACTIONS = EDIT_ACTIONS | {"publish", "delete"}
+
+
+def board_scope(user):
+    """``[(unit_path, actions)]`` for the user's active boards (cached per request
+    by editorial.permissions)."""
+    return [
+        (path, HEAD_ACTIONS if role == BoardRole.APPROVER else EDIT_ACTIONS)
+        for role, path, _unit_id in board_roles(user)
+    ]
+
+
+def owned_by_boards_of(queryset, user, actions=EDIT_ACTIONS):
+    """The unit-owned objects ``user`` may act on: their boards' unit subtrees, or all."""
+    if not is_active_user(user):
+        return queryset.none()
+    if is_platform_admin(user):
+        return queryset
+    condition = Q()
+    for path, allowed in board_scope(user):
+        if allowed & set(actions):
+            condition |= Q(unit__path__startswith=path)
+    return queryset.filter(condition) if condition else queryset.none()
+
+
+class BoardScopedPermissionPolicy(BasePermissionPolicy):
+    """For a model with a ``unit`` foreign key."""
+
+    def user_has_permission(self, user, action):
+        if not is_active_user(user):
+            return False
+        if is_platform_admin(user):
+            return True
+        return any(action in allowed for _path, allowed in board_scope(user))
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not is_active_user(user):
+            return False
+        if is_platform_admin(user):
+            return True
+        return any(
+            action in allowed and instance.unit.path.startswith(path)
+            for path, allowed in board_scope(user)
+        )
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return any(
+            self.user_has_permission_for_instance(user, action, instance) for action in actions
+        )
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return owned_by_boards_of(self.model._default_manager.all(), user, actions)
+
+    def users_with_any_permission(self, actions):
+        users = get_user_model()._default_manager.filter(is_active=True)
+        return users.filter(Q(is_superuser=True) | Q(board_memberships__isnull=False)).distinct()
+
+
+class OwnUnitsForm(WagtailAdminModelForm):
+    """Offers only the units the editor works for, so nothing can be filed under
+    another unit's name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        if "unit" in self.fields and user is not None and not is_platform_admin(user):
+            condition = Q()
+            for path, _allowed in board_scope(user):
+                condition |= Q(path__startswith=path)
+            units = Unit.objects.active()
+            self.fields["unit"].queryset = units.filter(condition) if condition else units.none()
+
+
+class InstanceScopedMixin:
+    """Wagtail's generic edit, delete, copy, history and usage views check the
+    model-wide permission only; this one also asks the policy about the object,
+    so an editor cannot open another district's snippet by its URL."""
+
+    instance_action = "change"
+
+    def get_object(self, *args, **kwargs):
+        instance = super().get_object(*args, **kwargs)
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, self.instance_action, instance
+        ):
+            raise PermissionDenied
+        return instance
+
+
+def scoped(view_class, action):
+    return type(
+        f"Scoped{view_class.__name__}",
+        (InstanceScopedMixin, view_class),
+        {"instance_action": action},
+    )
+
+
+class InstanceScopedViews:
+    """SnippetViewSet attributes: every view on one object checks that object."""
+
+    edit_view_class = scoped(snippet_views.EditView, "change")
+    copy_view_class = scoped(snippet_views.CopyView, "change")
+    delete_view_class = scoped(snippet_views.DeleteView, "delete")
+    history_view_class = scoped(snippet_views.HistoryView, "view")
+    usage_view_class = scoped(snippet_views.UsageView, "view")
+    inspect_view_class = scoped(snippet_views.InspectView, "view")
+    unpublish_view_class = scoped(snippet_views.UnpublishView, "publish")
+    revisions_view_class = scoped(snippet_views.PreviewRevisionView, "view")
+    revisions_compare_view_class = scoped(snippet_views.RevisionsCompareView, "view")
+    revisions_unschedule_view_class = scoped(snippet_views.RevisionsUnscheduleView, "publish")
+    preview_on_edit_view_class = scoped(snippet_views.PreviewOnEditView, "change")
+    lock_view_class = scoped(snippet_views.LockView, "change")
+    unlock_view_class = scoped(snippet_views.UnlockView, "change")
