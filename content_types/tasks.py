@@ -1,4 +1,5 @@
-"""Background work for content: reading the text of attached files.
+"""Background work for content: reading the text of attached files, and
+indexing pages written in bulk.
 
 Run by django-tasks (Wagtail's task framework): in-process at once with the
 immediate backend, by a worker with the database backend. Tasks take ids,
@@ -7,6 +8,7 @@ stored.
 """
 
 import logging
+from collections import defaultdict
 
 from django.utils import timezone
 from django_tasks import task
@@ -76,3 +78,75 @@ def request_extraction(document, force=False):
         document=document, defaults={"status": AttachmentText.Status.PENDING}
     )
     return extract_attachment_text.enqueue(document.pk)
+
+
+# Deferred indexing of pages written in bulk (the archive import)
+
+#: Pages fetched and sent to a search backend at a time.
+INDEX_BATCH_SIZE = 500
+
+
+def _page_ids_by_model(page_ids):
+    """Group page ids by their specific model, in a query per chunk of ids."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page
+
+    by_content_type = defaultdict(list)
+    ids = sorted(set(page_ids))
+    for start in range(0, len(ids), INDEX_BATCH_SIZE * 4):
+        chunk = ids[start : start + INDEX_BATCH_SIZE * 4]
+        rows = Page.objects.filter(pk__in=chunk).values_list("pk", "content_type_id")
+        for pk, content_type_id in rows:
+            by_content_type[content_type_id].append(pk)
+    for content_type_id, pks in by_content_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is not None:
+            yield model, pks
+
+
+def _batches(items, size=INDEX_BATCH_SIZE):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@task()
+def index_pages(page_ids):
+    """Index ``page_ids`` in every auto-updated search backend, a batch at a time.
+
+    What bulk writers queue instead of Wagtail's index update on each page
+    save. A backend reached over the network (OpenSearch) logs its failures
+    and goes on, as Wagtail's own signal handler does; the database backend
+    raises. Returns the number of pages sent.
+    """
+    from modelsearch.backends import get_search_backends_with_name
+
+    backends = list(get_search_backends_with_name(with_auto_update=True))
+    sent = 0
+    for model, pks in _page_ids_by_model(page_ids):
+        if not issubclass(model, index.Indexed):
+            continue
+        for chunk in _batches(pks):
+            pages = list(model.get_indexed_objects().filter(pk__in=chunk))
+            for name, backend in backends:
+                try:
+                    backend.add_bulk(model, pages)
+                except Exception:
+                    logger.exception("Cannot index %d %s pages in %s", len(pages), model, name)
+                    if not backend.catch_indexing_errors:
+                        raise
+            sent += len(pages)
+    return sent
+
+
+@task()
+def update_page_references(page_ids):
+    """Record what ``page_ids`` link to (documents, pages) in Wagtail's
+    reference index, which the admin's "usage" screens read."""
+    from wagtail.models import ReferenceIndex
+
+    for model, pks in _page_ids_by_model(page_ids):
+        if not ReferenceIndex.is_indexed(model):
+            continue
+        for chunk in _batches(pks):
+            for page in model.objects.filter(pk__in=chunk):
+                ReferenceIndex.create_or_update_for_object(page)
