@@ -17,6 +17,7 @@ from .models import (
     Audience,
     Difficulty,
     LearningIndexPage,
+    LessonProgress,
     MemberQuestion,
     NewsArticle,
     NewsCategory,
@@ -373,3 +374,40 @@ def seed_study(log=print):
         created += 1
     log(f"study and quizzes: created {created} pages")
     return created
+
+
+def seed_study_progress(log=print, members_per_unit=12):
+    """Some members of the demo district's grassroots units study the demo
+    module: a third finish it and pass its quiz, a third open two lessons, a
+    third have not started, so the study report and rankings show figures."""
+    from .quizzes import start_attempt, submit_attempt
+    from .study import open_lesson
+
+    module = StudyModule.objects.live().filter(slug=MODULE_SLUG).first()
+    districts = Unit.objects.active().filter(level=UnitLevel.DISTRICT).order_by("path")
+    demo_member = Member.objects.filter(user__username=DEMO_MEMBER).select_related("branch")
+    if demo_member.exists():  # the district whose board logins the README lists
+        districts = districts.filter(path__in=demo_member.get().branch.ancestor_paths())
+    district = districts.first()
+    if module is None or district is None:
+        return 0
+    lessons = list(module.lessons())
+    started = 0
+    for unit in Unit.objects.active().filter(level=UnitLevel.GRASSROOTS).subtree_of(district)[:2]:
+        members = Member.objects.active().in_subtree_of(unit).select_related("user")
+        for n, member in enumerate(members.order_by("pk")[:members_per_unit]):
+            if n % 3 == 2 or LessonProgress.objects.filter(member=member, module=module).exists():
+                continue
+            for lesson in lessons if n % 3 == 0 else lessons[:2]:
+                open_lesson(member.user, lesson)
+            if n % 3 == 0 and module.final_quiz is not None:
+                attempt = start_attempt(module.final_quiz, member.user)
+                drawn = [item["question"] for item in attempt.drawn]
+                correct = QuizChoice.objects.filter(question_id__in=drawn, is_correct=True)
+                answers = {}
+                for choice in correct:
+                    answers.setdefault(choice.question_id, []).append(choice.pk)
+                submit_attempt(attempt, answers, key=f"demo-{member.pk}")
+            started += 1
+    log(f"study progress: {started} members started the demo module")
+    return started

@@ -6,6 +6,7 @@ from content_types.demo import (
     seed_news,
     seed_question_bank,
     seed_study,
+    seed_study_progress,
 )
 
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     help = (
         "Publish demo content (news with each audience, a resolution and a plan that "
         "implements it, ready answers and a member's question, a question bank, a quiz and "
-        "a study module) in the units made by seed_demo. "
+        "a study module with some members' progress) in the units made by seed_demo. "
         "Safe to re-run: existing items are left alone."
     )
 
@@ -23,3 +24,4 @@ class Command(BaseCommand):
         seed_answers(log=self.stdout.write)
         seed_question_bank(log=self.stdout.write)
         seed_study(log=self.stdout.write)
+        seed_study_progress(log=self.stdout.write)
