@@ -358,12 +358,12 @@ def test_others_are_refused(client, figures):
 
 def test_the_page_shows_rates_and_links_down_the_tree(client, figures, board_user):
     tree, (m1, m2, _m3) = figures
-    with translation.override("en"):
-        response = get(client, board_user(tree.district), unit="DT")
+    # The admin speaks Vietnamese unless the user chose otherwise.
+    response = get(client, board_user(tree.district), unit="DT")
     html = response.content.decode()
     assert m1.title in html and m2.title in html
     assert f"?unit={tree.grassroots.code}" in html  # drill down to DT-X1
-    assert "(members attached directly)" in html
+    assert "(đảng viên sinh hoạt trực tiếp)" in html
     assert "60.0 %" in html or "60,0 %" in html  # DT-X1 completed M1: 3 of 5
     assert "42.9 %" in html or "42,9 %" in html  # the district's total for M2: 3 of 7
     assert reverse(XLSX) in html
@@ -380,10 +380,9 @@ def test_modules_can_be_narrowed(client, figures, board_user):
 
 def test_an_unknown_unit_code_is_reported(client, figures, board_user):
     tree, _modules = figures
-    with translation.override("en"):
-        response = get(client, board_user(tree.district), unit="NO-SUCH")
+    response = get(client, board_user(tree.district), unit="NO-SUCH")
     assert response.status_code == 404
-    assert "No unit has the code" in response.content.decode()
+    assert "Không có đơn vị nào có mã “NO-SUCH”." in response.content.decode()
 
 
 def test_the_reports_menu_offers_the_study_report_to_board_members(client, figures, board_user):
@@ -448,10 +447,9 @@ def test_reader_pages_of_a_module_follow_its_audience(client, tree):
     insider = MemberFactory(branch=tree.branch)
     study(insider, module)
     client.force_login(insider.user)
-    with translation.override("en"):
-        response = client.get(module.url)
+    response = client.get(module.url)
     assert response.status_code == 200
-    assert "You have opened 1 of 1 lessons." in response.content.decode()
+    assert "Bạn đã mở 1/1 bài học." in response.content.decode()
     response = client.get(lesson.url)
     assert response.status_code == 200
     assert f'<audio controls preload="none" src="{recording.url}">' in response.content.decode()
