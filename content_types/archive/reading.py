@@ -5,13 +5,12 @@ fields belong to which kind are decided here; what the values mean (a unit,
 a date, a symbol) is checked in ``items``.
 """
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from editorial.imports.reading import ImportFileError, RowError, _decode_lines
+from editorial.imports.reading import ImportFileError, RowError, _decode_lines, json_objects
 
 
 class Kind:
@@ -83,20 +82,9 @@ def read_lines(path):
     if errors:
         return [], errors
     lines = []
-    for number, text in enumerate(texts, start=1):
-        if not text.strip():
-            continue
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            message = _("invalid JSON: %(error)s (column %(column)d)") % {
-                "error": exc.msg,
-                "column": exc.colno,
-            }
-            errors.append(RowError(number, None, message))
-            continue
-        if not isinstance(obj, dict):
-            errors.append(RowError(number, None, _("expected a JSON object")))
+    for number, obj in json_objects(texts):
+        if isinstance(obj, RowError):
+            errors.append(obj)
             continue
         line, line_errors = _read_object(number, obj)
         errors.extend(line_errors)

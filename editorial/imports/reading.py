@@ -241,8 +241,9 @@ def _read_xlsx(path, data, fields, required_columns):
     return rows, errors
 
 
-def _read_jsonl(lines, fields):
-    rows, errors = [], []
+def json_objects(lines):
+    """Yield ``(line number, object)`` for each non-blank JSONL line, or a
+    ``RowError`` in place of the object when the line is not a JSON object."""
     for line, text in enumerate(lines, start=1):
         if not text.strip():
             continue
@@ -253,10 +254,18 @@ def _read_jsonl(lines, fields):
                 "error": exc.msg,
                 "column": exc.colno,
             }
-            errors.append(RowError(line, None, message))
+            yield line, RowError(line, None, message)
             continue
         if not isinstance(obj, dict):
-            errors.append(RowError(line, None, _("expected a JSON object")))
+            obj = RowError(line, None, _("expected a JSON object"))
+        yield line, obj
+
+
+def _read_jsonl(lines, fields):
+    rows, errors = [], []
+    for line, obj in json_objects(lines):
+        if isinstance(obj, RowError):
+            errors.append(obj)
             continue
         row = dict.fromkeys(fields, "")
         line_errors = []

@@ -22,6 +22,25 @@ class _ProgressStream:
         self.wrapper.flush()
 
 
+def validate_or_reject(command, importer, file):
+    """Check the whole file; print every bad line and stop if there is any."""
+    try:
+        errors = importer.validate()
+    except ImportFileError as exc:
+        raise CommandError(str(exc)) from exc
+    if errors:
+        for error in errors:
+            command.stderr.write(str(error))
+        raise CommandError(
+            ngettext(
+                "%(file)s was rejected: %(count)d error; nothing was written.",
+                "%(file)s was rejected: %(count)d errors; nothing was written.",
+                len(errors),
+            )
+            % {"file": file, "count": len(errors)}
+        )
+
+
 class ImportCommand(BaseCommand):
     """The shared command line of import_units and import_members."""
 
@@ -49,21 +68,7 @@ class ImportCommand(BaseCommand):
         importer = self.importer_class(
             file, progress_file=_ProgressStream(self.stderr) if progress else None
         )
-        try:
-            errors = importer.validate()
-        except ImportFileError as exc:
-            raise CommandError(str(exc)) from exc
-        if errors:
-            for error in errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                ngettext(
-                    "%(file)s was rejected: %(count)d error; nothing was written.",
-                    "%(file)s was rejected: %(count)d errors; nothing was written.",
-                    len(errors),
-                )
-                % {"file": file, "count": len(errors)}
-            )
+        validate_or_reject(self, importer, file)
         result = importer.result if dry_run else importer.apply()
         if verbosity >= 2:
             self._write_details(result)

@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from content_types.archive import ArchiveImporter, ImportFileError
+from content_types.archive import ArchiveImporter
 from content_types.archive.writing import TreeFullError
-from editorial.management.base import _ProgressStream
+from editorial.management.base import _ProgressStream, validate_or_reject
 
 
 class Command(BaseCommand):
@@ -47,21 +47,7 @@ class Command(BaseCommand):
             publish=publish,
             progress_file=_ProgressStream(self.stderr) if progress else None,
         )
-        try:
-            errors = importer.validate()
-        except ImportFileError as exc:
-            raise CommandError(str(exc)) from exc
-        if errors:
-            for error in errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                ngettext(
-                    "%(file)s was rejected: %(count)d error; nothing was written.",
-                    "%(file)s was rejected: %(count)d errors; nothing was written.",
-                    len(errors),
-                )
-                % {"file": file, "count": len(errors)}
-            )
+        validate_or_reject(self, importer, file)
         result = importer.result
         counts = {
             "created": len(result.created),
