@@ -61,37 +61,13 @@ def _create_database_if_missing(connection):
             cursor.execute(f"CREATE DATABASE {name}")
 
 
-def _pdf(text):
-    """A one-page PDF with a text layer."""
-    content = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("ascii")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    )
-    return out.getvalue()
-
-
 class ItemMaker:
     """Realistic archive lines: ~1.5 kB bodies, HTML news, plain-text documents."""
 
     def __init__(self, units, folder, run, first_number=1):
+        from tests.content_types.test_documents import make_pdf  # after django.setup()
+
+        self.make_pdf = make_pdf
         self.units = units
         self.run = run  # keeps titles, addresses and numbers new on a re-used database
         self.rng = random.Random(run)
@@ -101,7 +77,7 @@ class ItemMaker:
         for n in range(20):
             name = f"files/van-ban-{n:02d}.pdf"
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_bytes(_pdf(f"Archive document {n}"))
+            (folder / name).write_bytes(self.make_pdf(f"Archive document {n}"))
             self.attachments.append(name)
 
     def words(self, count):
