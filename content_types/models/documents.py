@@ -98,7 +98,9 @@ def check_document_symbol(
     if issued_on is not None:
         year, number_value, type_code, issuer = symbol_key(symbol, issued_on.year)
         clash = (
+            # An alias repeats its original's number: only originals can clash.
             PartyDocument.objects.filter(
+                alias_of__isnull=True,
                 issued_on__year=year,
                 number_value=number_value,
                 document_type=type_code,
@@ -306,8 +308,11 @@ class PartyDocument(UnitContentPage):
 
     def clean(self):
         super().clean()
-        if getattr(self, "_symbol_checked_by_form", False) or not (
-            self.number and self.document_type
+        if (
+            getattr(self, "_symbol_checked_by_form", False)
+            or not (self.number and self.document_type)
+            # An alias mirrors its original, which was checked in its own unit.
+            or self.alias_of_id
         ):
             return
         in_tree = bool(self.path)

@@ -237,6 +237,25 @@ def test_editing_a_document_does_not_clash_with_itself(unit_tree, admin_client):
     assert page.title == "Kế hoạch (sửa)"
 
 
+def test_an_alias_does_not_clash_with_its_original(unit_tree, admin_client):
+    page = publish_document(unit_tree.grassroots, "9-NQ/ĐU", "NQ")
+    alias = page.create_alias(parent=document_index(unit_tree.district), update_slug="nq-9-alias")
+    alias.full_clean()  # an alias keeps its original's number and is still valid
+
+    data = form_data("9-NQ/ĐU", "NQ", slug=page.slug, title="Nghị quyết (sửa)")
+    data["action-publish"] = "action-publish"
+    response = admin_client.post(f"/admin/pages/{page.pk}/edit/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    alias.refresh_from_db()
+    assert alias.title == "Nghị quyết (sửa)"
+
+    # A real second document with the same number is still refused.
+    response = admin_client.post(
+        create_url(unit_tree.grassroots), form_data("9-NQ/ĐU", "NQ", issued_on="2025-06-01")
+    )
+    assert [error.code for error in number_errors(response)] == ["duplicate"]
+
+
 def test_model_clean_checks_pages_in_the_tree(unit_tree):
     from django.core.exceptions import ValidationError
 
