@@ -2,6 +2,7 @@
 # Start the services the test suite needs on 127.0.0.1, run the given command
 # against them, and stop them again whatever the command's outcome.
 #
+# Chromium: installs Debian's package when missing, for tests/e2e/.
 # PostgreSQL: uses DATABASE_URL when set; otherwise installs Debian's server if
 # missing and starts a throwaway cluster owned by the `postgres` user.
 set -euo pipefail
@@ -66,6 +67,11 @@ start_postgres() {
     export DATABASE_URL="postgres://postgres@127.0.0.1:$port/stdv"
     log "DATABASE_URL=$DATABASE_URL"
 }
+
+# The end-to-end tests drive Debian's Chromium (Playwright never downloads a browser).
+if [ ! -x /usr/bin/chromium ]; then
+    apt_install chromium
+fi
 
 if [ -z "${DATABASE_URL:-}" ]; then
     start_postgres

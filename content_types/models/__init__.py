@@ -10,7 +10,7 @@ from .answers import (
     MemberQuestionEvent,
     QuestionStatus,
 )
-from .audience import Audience, PageAudience
+from .audience import Audience, PageAudience, PageListing, in_unit_feed
 from .base import UnitContentPage
 from .documents import (
     AttachmentText,
@@ -60,6 +60,7 @@ __all__ = [
     "NewsCategory",
     "NewsIndexPage",
     "PageAudience",
+    "PageListing",
     "PartyDocument",
     "QuestionCategory",
     "QuestionStatus",
@@ -75,4 +76,5 @@ __all__ = [
     "UnitContentPage",
     "UnitHomePage",
     "UnitHomePagePermissionTester",
+    "in_unit_feed",
 ]

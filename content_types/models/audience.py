@@ -86,3 +86,43 @@ def reader_branch_path(user):
 def readable_for(user):
     """``readable_by`` for a user: the one filter every reader-facing listing applies."""
     return readable_by(reader_branch_path(user))
+
+
+class PageListing(models.Model):
+    """A page shown in another unit's feed as well as its own owner's.
+
+    Written when a promotion to a higher unit is approved (``workflows``); the
+    page is not copied and keeps its owning unit and audience.
+    """
+
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="extra_listings"
+    )
+    unit = models.ForeignKey("editorial.Unit", on_delete=models.CASCADE, related_name="+")
+    listed_at = models.DateTimeField(_("listed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("listing in another unit")
+        verbose_name_plural = _("listings in other units")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "unit"], name="unique_page_listing")
+        ]
+
+    def __str__(self):
+        return f"{self.page_id} → {self.unit_id}"
+
+
+def in_unit_feed(unit, *, subtree=False):
+    """A Q object over pages: a unit's feed, its own pages and those promoted into it.
+
+    With ``subtree`` the feed covers the unit and every unit below it.
+    """
+    if subtree:
+        owned = Q(audience_row__unit_path__startswith=unit.path)
+        listed = PageListing.objects.filter(
+            page_id=OuterRef("pk"), unit__path__startswith=unit.path
+        )
+    else:
+        owned = Q(audience_row__unit=unit)
+        listed = PageListing.objects.filter(page_id=OuterRef("pk"), unit=unit)
+    return owned | Exists(listed)
