@@ -6,6 +6,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("api/search/", include("search.urls")),
+    path("api/", include("api.urls")),
     path("documents/", include(wagtaildocs_urls)),
 ]
 

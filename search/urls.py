@@ -1,0 +1,3 @@
+"""Archive search, mounted at /api/search/."""
+
+urlpatterns = []
