@@ -26,7 +26,7 @@ run: venv
 	$(UV) run python manage.py runserver 127.0.0.1:8000
 
 test: venv
-	$(UV) run bash scripts/test-services.sh $(UV) run pytest $(PYTEST_ARGS)
+	$(UV) run bash scripts/test-services.sh $(UV) run pytest -n 2 $(PYTEST_ARGS)
 
 lint: venv
 	$(UV) run ruff check .
