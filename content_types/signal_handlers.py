@@ -17,6 +17,14 @@ def sync_published_audience(sender, instance, **kwargs):
         instance.sync_audience()
 
 
+@receiver(post_save)
+def sync_new_alias_audience(sender, instance, created=False, raw=False, **kwargs):
+    """Creating an alias publishes it without a ``page_published`` signal, and a page
+    with no audience row would count as public: give it its original's audience."""
+    if created and not raw and isinstance(instance, UnitContentPage) and instance.alias_of_id:
+        instance.sync_audience()
+
+
 @receiver(post_page_move)
 def resync_moved_pages(sender, instance, **kwargs):
     """A move can change the owning unit of the page and of everything below it."""

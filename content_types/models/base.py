@@ -76,11 +76,23 @@ class UnitContentPage(Page):
         """The page whose audience readers get: this one, or (for a lesson) its module."""
         return self
 
+    def alias_origin(self):
+        """The page an alias mirrors (following chains of aliases); the page itself otherwise."""
+        page = self
+        while page.alias_of_id:
+            page = page.alias_of.specific
+        return page
+
     @transaction.atomic
     def sync_audience(self):
-        """Copy the published audience and the owning unit to the filter tables."""
-        unit = self.owning_unit
-        source = self.audience_source()
+        """Copy the published audience and the owning unit to the filter tables.
+
+        An alias (another unit's copy, or a locale's mirror of the tree) gets
+        its original's owner and readers: it shows the same content.
+        """
+        origin = self.alias_origin()
+        unit = origin.owning_unit
+        source = origin.audience_source()
         row, _created = PageAudience.objects.update_or_create(
             page_id=self.pk,
             defaults={

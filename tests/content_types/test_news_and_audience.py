@@ -85,6 +85,30 @@ def test_readable_by_matrix(unit_tree, readers):
         assert {ids[pk] for pk in visible} == expected[reader], reader
 
 
+def test_an_alias_keeps_its_originals_readers(unit_tree, readers):
+    article = publish_news(unit_tree.grassroots, "Chỉ đảng bộ xã", audience=Audience.UNIT)
+    alias = article.create_alias(parent=news_index(unit_tree.district_2), update_slug="ban-sao")
+
+    row = PageAudience.objects.get(page=alias)
+    assert (row.unit, row.audience) == (unit_tree.grassroots, Audience.UNIT)
+    readable = {
+        name: Page.objects.filter(pk=alias.pk).filter(readable_by(path)).exists()
+        for name, path in readers.items()
+    }
+    assert readable == {
+        "anonymous": False,
+        "own branch": True,
+        "sibling branch": True,
+        "other grassroots": False,
+        "other district": False,
+    }
+
+    # Republishing the original with a wider audience reaches the alias too.
+    article.audience = Audience.MEMBERS
+    article.save_revision().publish()
+    assert PageAudience.objects.get(page=alias).audience == Audience.MEMBERS
+
+
 def test_moving_a_page_changes_its_owning_unit(unit_tree):
     article = publish_news(unit_tree.grassroots, "Chuyển", Audience.UNIT)
     Page.objects.get(pk=article.pk).move(news_index(unit_tree.district_2), pos="last-child")
