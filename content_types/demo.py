@@ -7,7 +7,7 @@ alone when it exists.
 from datetime import timedelta
 
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from editorial.models import Member, Unit, UnitLevel
 
@@ -293,8 +293,10 @@ def seed_question_bank(log=print):
         return 0
     created = 0
     for category_name, difficulty, text, choices, explanation in QUESTIONS:
-        category, _new = QuestionCategory.objects.get_or_create(name=category_name)
-        if QuizQuestion.objects.filter(unit=province, text=text).exists():
+        category, _new = QuestionCategory.objects.get_or_create(
+            name=category_name, locale=Locale.get_default()
+        )
+        if QuizQuestion.objects.in_source_language().filter(unit=province, text=text).exists():
             continue
         question = QuizQuestion(
             unit=province,
@@ -411,3 +413,59 @@ def seed_study_progress(log=print, members_per_unit=12):
             started += 1
     log(f"study progress: {started} members started the demo module")
     return started
+
+
+# English translations of a few demo items, as a translator would upload them.
+NEWS_IN_ENGLISH = {
+    "Hội nghị quán triệt Nghị quyết về chuyển đổi số": (
+        "Conference on the Resolution on digital transformation"
+    ),
+    "Cấp ủy tổ chức hội nghị học tập, quán triệt nghị quyết về chuyển đổi số "
+    "trong hoạt động của Đảng.": (
+        "The Party committee held a conference to study the resolution on digital "
+        "transformation in the Party's work."
+    ),
+    "Thông báo lịch sinh hoạt chi bộ tháng này": "This month's branch meeting schedule",
+    "Các chi bộ sinh hoạt định kỳ vào ngày 3 hằng tháng; tài liệu gửi trước trên Sổ tay.": (
+        "Branches meet on the 3rd of every month; papers are sent beforehand in the Handbook."
+    ),
+    "Nội dung minh họa cho bản demo của Sổ tay đảng viên điện tử.": (
+        "Sample content for the demo of the electronic Party member's handbook."
+    ),
+    "Nhiệm vụ trọng tâm": "Key tasks",
+    "Đảng viên đi trước, làng nước theo sau.": "Party members lead, the village follows.",
+}
+
+
+def seed_translations(log=print):
+    """Mirror the demo tree into every content language and translate the
+    province's first two news items into English. Idempotent."""
+    from editorial.provisioning import grant_on_home_translations
+
+    from .localization import ensure_locales, synchronise_trees, translate_with
+
+    ensure_locales()
+    synchronise_trees()
+    grant_on_home_translations()
+    english = Locale.objects.filter(language_code="en").first()
+    province = _top_unit()
+    if english is None or province is None or province.home_page_id is None:
+        return 0
+    strings = dict(NEWS_IN_ENGLISH)
+    translated = 0
+    home = Page.objects.get(pk=province.home_page_id)
+    for slug, title, *_rest in NEWS[:2]:
+        article = NewsArticle.objects.descendant_of(home).filter(slug=slug, locale=home.locale)
+        article = article.first()
+        if article is None:
+            continue
+        done = NewsArticle.objects.filter(
+            translation_key=article.translation_key, locale=english, alias_of__isnull=True
+        ).exists()
+        if done:
+            continue
+        strings[article.title] = f"{NEWS_IN_ENGLISH[title]} – {province.short_name}"
+        translate_with(article, english, strings)
+        translated += 1
+    log(f"translations: {translated} news items translated into English")
+    return translated

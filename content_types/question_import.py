@@ -19,6 +19,7 @@ reported (line, column, reason), and a file with any error writes nothing.
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from editorial.imports import BaseImporter
@@ -206,7 +207,8 @@ class QuestionImporter(BaseImporter):
     def _existing(unit_ids):
         questions = {
             row[0]: _Existing(*row)
-            for row in QuizQuestion.objects.filter(unit_id__in=set(unit_ids))
+            for row in QuizQuestion.objects.in_source_language()
+            .filter(unit_id__in=set(unit_ids))
             .order_by("pk")
             .values_list(
                 "pk", "unit_id", "code", "text", "category_id", "difficulty", "explanation"
@@ -298,7 +300,10 @@ class QuestionImporter(BaseImporter):
         """``{name: pk or None}`` in file order; matched ignoring case, None for
         new ones (created with the spelling of their first line)."""
         existing = {
-            name.casefold(): pk for pk, name in QuestionCategory.objects.values_list("pk", "name")
+            name.casefold(): pk
+            for pk, name in QuestionCategory.objects.filter(
+                locale__language_code=settings.LANGUAGE_CODE
+            ).values_list("pk", "name")
         }
         return {name: existing.get(name.casefold()) for name in dict.fromkeys(names)}
 
@@ -355,7 +360,11 @@ class QuestionImporter(BaseImporter):
                 else:
                     new_choices.append(
                         QuizChoice(
-                            question=question, text=text, is_correct=correct, sort_order=order
+                            question=question,
+                            text=text,
+                            is_correct=correct,
+                            sort_order=order,
+                            locale_id=question.locale_id,  # bulk_create skips Wagtail's default
                         )
                     )
             removed_choices += [pk for pk, _text, _correct in current[len(plan.choices) :]]

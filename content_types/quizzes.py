@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Window
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber, Substr
 from django.dispatch import Signal
 from django.utils import timezone
@@ -248,6 +248,7 @@ def _plan(candidates, rules, rng):
 def _bank(unit):
     return list(
         QuizQuestion.objects.in_bank_of(unit)
+        .in_source_language()
         .drawable()
         .values_list("pk", "category_id", "difficulty")
         .order_by("pk")
@@ -287,6 +288,23 @@ def bank_shortfalls(unit, rules):
     return _shortfall_messages(shortfalls)
 
 
+def _in_quiz_language(quiz, question_ids):
+    """The drawn questions in the quiz page's language where a translation exists.
+
+    The draw is made from the bank as written, so every language of a quiz asks
+    the same kind of questions; an untranslated question is asked as written.
+    """
+    translation = QuizQuestion.objects.filter(
+        locale_id=quiz.locale_id, translation_key=OuterRef("translation_key")
+    ).values("pk")[:1]
+    in_language = dict(
+        QuizQuestion.objects.filter(pk__in=question_ids)
+        .annotate(in_language=Subquery(translation))
+        .values_list("pk", "in_language")
+    )
+    return [in_language.get(pk) or pk for pk in question_ids]
+
+
 def _draw(quiz):
     """``[{"question": id, "choices": [id, ...]}]`` for a new attempt, shuffled."""
     rules = [
@@ -299,6 +317,7 @@ def _draw(quiz):
     if shortfalls:
         raise QuizError("bank_too_small", " ".join(_shortfall_messages(shortfalls)))
     _random.shuffle(question_ids)
+    question_ids = _in_quiz_language(quiz, question_ids)
     choices = defaultdict(list)
     for question_id, choice_id in QuizChoice.objects.filter(
         question_id__in=question_ids

@@ -6,6 +6,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.signals import page_published, post_page_move
 
+from .localization import mirror_into_locales
 from .models.audience import PageAudience
 from .models.base import UnitContentPage
 from .tasks import request_extraction
@@ -15,6 +16,9 @@ from .tasks import request_extraction
 def sync_published_audience(sender, instance, **kwargs):
     if isinstance(instance, UnitContentPage):
         instance.sync_audience()
+        if not instance.alias_of_id:
+            # Pages published from code (not the admin) are mirrored too.
+            mirror_into_locales(instance)
 
 
 @receiver(post_save)

@@ -184,9 +184,12 @@ def provision_board(unit):
         board.save()
     home = ensure_home_page(unit)
     collection = ensure_collection(unit)
+    # The board works on its home page in every language's tree.
+    homes = list(home.get_translations(inclusive=True))
     for role in BOARD_ROLES:
         group = _role_group(board, role)
-        _grant(group, role, home, collection)
+        for page in homes:
+            _grant(group, role, page, collection)
     return board
 
 
@@ -233,3 +236,23 @@ def add_board_member(unit, user, role):
     board = provision_board(unit)
     membership, _created = BoardMembership.objects.get_or_create(board=board, user=user, role=role)
     return membership
+
+
+def grant_on_home_translations(progress=None):
+    """Give every board's groups their rights on home pages made in another
+    language since the board was provisioned (a language added later). Safe to re-run."""
+    board_groups = BoardGroup.objects.select_related("board__unit__home_page", "group")
+    board_groups = board_groups.filter(board__unit__home_page__isnull=False)
+    total = board_groups.count()
+    granted = 0
+    for done, board_group in enumerate(board_groups.iterator(), start=1):
+        unit = board_group.board.unit
+        missing = Page.objects.filter(translation_key=unit.home_page.translation_key).exclude(
+            group_permissions__group=board_group.group
+        )
+        for page in missing:
+            _grant(board_group.group, board_group.role, page, ensure_collection(unit))
+            granted += 1
+        if progress:
+            progress(done, total)
+    return granted

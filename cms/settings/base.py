@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "workflows",
     "api",
     "search",
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -122,14 +125,29 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+# The admin speaks Vietnamese and English. Content may be in more languages: a
+# province adds one with CONTENT_LANGUAGES (codes Django knows, Vietnamese first)
+# and `manage.py sync_locales`; no code changes.
+ADMIN_LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+CONTENT_LANGUAGE_CODES = env_list("CONTENT_LANGUAGES", "vi,en")
+if not CONTENT_LANGUAGE_CODES or CONTENT_LANGUAGE_CODES[0] != "vi":
+    raise ImproperlyConfigured("CONTENT_LANGUAGES must start with vi, the default language.")
+_NAMES = dict(ADMIN_LANGUAGES)
+WAGTAIL_CONTENT_LANGUAGES = [
+    (code, _NAMES[code] if code in _NAMES else LANG_INFO[code]["name"])
+    for code in CONTENT_LANGUAGE_CODES
+]
+# Django and Wagtail need every content language among LANGUAGES.
+LANGUAGES = ADMIN_LANGUAGES + [
+    item for item in WAGTAIL_CONTENT_LANGUAGES if item[0] not in dict(ADMIN_LANGUAGES)
+]
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 
-WAGTAIL_I18N_ENABLED = False
-WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_I18N_ENABLED = True
+WAGTAILADMIN_PERMITTED_LANGUAGES = ADMIN_LANGUAGES
 
 STATIC_ROOT = BASE_DIR / "static"
 STATIC_URL = "/static/"

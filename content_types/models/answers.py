@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import DraftStateMixin, RevisionMixin
+from wagtail.models import DraftStateMixin, RevisionMixin, TranslatableMixin
 
 from editorial.models import Unit, UnitStatus
 from editorial.permissions import board_roles, is_platform_admin
@@ -33,7 +33,7 @@ class AnswerCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class AnswerEntry(DraftStateMixin, RevisionMixin, models.Model):
+class AnswerEntry(TranslatableMixin, DraftStateMixin, RevisionMixin, models.Model):
     """A ready answer to a frequent question, owned by one unit."""
 
     question = models.CharField(_("question"), max_length=500)
@@ -61,7 +61,7 @@ class AnswerEntry(DraftStateMixin, RevisionMixin, models.Model):
         FieldPanel("audience"),
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         ordering = ["-updated_at", "-pk"]

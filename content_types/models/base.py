@@ -1,5 +1,6 @@
 """The base of every content page: an owning unit (from the tree) and an audience."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import Http404
@@ -75,6 +76,16 @@ class UnitContentPage(Page):
     def audience_source(self):
         """The page whose audience readers get: this one, or (for a lesson) its module."""
         return self
+
+    def get_workflow(self):
+        """A translation is moderated like its Vietnamese original, by the same board."""
+        from ..localization import source_page
+
+        if self.locale_id and self.locale.language_code != settings.LANGUAGE_CODE:
+            source = source_page(self)
+            if source.pk != self.pk:
+                return source.get_workflow()
+        return super().get_workflow()
 
     def alias_origin(self):
         """The page an alias mirrors (following chains of aliases); the page itself otherwise."""

@@ -12,6 +12,7 @@ import contextlib
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -393,7 +394,7 @@ class DocumentRelation(Orderable):
     kind = models.CharField(_("relation"), max_length=16, choices=RelationKind.choices)
     target = models.ForeignKey(
         PartyDocument,
-        verbose_name=_("document"),
+        verbose_name=pgettext_lazy("party document", "document"),
         on_delete=models.CASCADE,
         related_name="incoming_relations",
     )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page, PagePermissionTester
+from wagtail.models import Locale, Page, PagePermissionTester
 
 
 class UnitHomePagePermissionTester(PagePermissionTester):
@@ -60,10 +60,14 @@ class UnitHomePage(Page):
 
     def provision_children(self):
         """Called by editorial.provisioning: every unit gets its news, document and study lists."""
+        from ..localization import mirror_into_locales
         from .documents import DocumentIndexPage
         from .news import NewsIndexPage
         from .study import LearningIndexPage
 
+        if self.locale_id != Locale.get_default().pk:
+            return  # a translation's children come from the Vietnamese tree
+        mirror_into_locales(self)
         for model, title, slug in (
             (NewsIndexPage, gettext("News"), "tin-tuc"),
             (DocumentIndexPage, pgettext("unit document list", "Documents"), "van-ban"),
@@ -73,6 +77,7 @@ class UnitHomePage(Page):
                 index_page = model(title=title, slug=slug)
                 self.add_child(instance=index_page)
                 index_page.save_revision().publish()
+                mirror_into_locales(index_page)
 
     def permissions_for_user(self, user):
         return UnitHomePagePermissionTester(user, self)

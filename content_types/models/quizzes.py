@@ -8,6 +8,7 @@ attempt (deadline, one open attempt, idempotent submit, when corrections show)
 live in ``content_types.quizzes``.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -20,7 +21,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from editorial.models import Unit
@@ -37,13 +38,16 @@ class Difficulty(models.TextChoices):
     HARD = "hard", _("Hard")
 
 
-class QuestionCategory(models.Model):
+class QuestionCategory(TranslatableMixin, models.Model):
     """A topic of the question bank (Party statute, a resolution, history ...)."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120)
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "locale"], name="unique_category_name")
+        ]
         verbose_name = _("question category")
         verbose_name_plural = _("question categories")
 
@@ -96,6 +100,10 @@ class ChoicesPanel(InlinePanel):
 
 
 class QuizQuestionQuerySet(models.QuerySet):
+    def in_source_language(self):
+        """The bank as written, in Vietnamese; translations mirror it question by question."""
+        return self.filter(locale__language_code=settings.LANGUAGE_CODE)
+
     def in_bank_of(self, unit):
         """The questions a unit's quizzes draw from: its own and those of the
         units above it (a district uses its bank and the province's)."""
@@ -113,7 +121,7 @@ class QuizQuestionQuerySet(models.QuerySet):
         )
 
 
-class QuizQuestion(index.Indexed, ClusterableModel):
+class QuizQuestion(TranslatableMixin, index.Indexed, ClusterableModel):
     """A question of the bank, with two to six choices of which one or more are right."""
 
     unit = models.ForeignKey(
@@ -172,13 +180,13 @@ class QuizQuestion(index.Indexed, ClusterableModel):
         index.FilterField("difficulty"),
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("quiz question")
         verbose_name_plural = _("question bank")
         indexes = [models.Index(fields=["category", "difficulty"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "code"],
+                fields=["unit", "code", "locale"],
                 condition=~Q(code=""),
                 name="unique_question_code_per_unit",
             )
@@ -188,14 +196,14 @@ class QuizQuestion(index.Indexed, ClusterableModel):
         return self.text if len(self.text) <= 80 else self.text[:79] + "…"
 
 
-class QuizChoice(Orderable):
+class QuizChoice(TranslatableMixin, Orderable):
     question = ParentalKey(QuizQuestion, on_delete=models.CASCADE, related_name="choices")
     text = models.CharField(_("choice"), max_length=500)
     is_correct = models.BooleanField(_("correct"), default=False)
 
     panels = [FieldRowPanel([FieldPanel("text"), FieldPanel("is_correct")])]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("choice")
         verbose_name_plural = _("choices")
 

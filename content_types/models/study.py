@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.documents import get_document_model_string
@@ -150,7 +151,7 @@ class StudyModuleDocument(Orderable):
     module = ParentalKey(StudyModule, on_delete=models.CASCADE, related_name="taught_documents")
     document = models.ForeignKey(
         "content_types.PartyDocument",
-        verbose_name=_("document"),
+        verbose_name=pgettext_lazy("party document", "document"),
         on_delete=models.CASCADE,
         related_name="+",
     )

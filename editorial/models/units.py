@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 
@@ -35,9 +36,16 @@ class UnitQuerySet(MP_NodeQuerySet):
         return qs if include_self else qs.exclude(pk=unit.pk)
 
     def containing_page(self, page):
-        """Units whose home page is the page or one of its ancestors, deepest first."""
+        """Units whose home page is the page or one of its ancestors, deepest first.
+
+        A page of another locale's tree sits under the translations of the home
+        pages, which share their translation key with them.
+        """
+        from wagtail.models import Page
+
         prefixes = path_prefixes(page.path, page.steplen)
-        return self.filter(home_page__path__in=prefixes).order_by("-home_page__depth")
+        ancestors = Page.objects.filter(path__in=prefixes).values("translation_key")
+        return self.filter(home_page__translation_key__in=ancestors).order_by("-home_page__depth")
 
 
 class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):
@@ -123,8 +131,8 @@ class UnitEvent(models.Model):
     """What happened to a unit: kept so that reorganisations lose no history."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", _("Created")
-        MOVED = "moved", _("Moved")
+        CREATED = "created", pgettext_lazy("unit event", "Created")
+        MOVED = "moved", pgettext_lazy("unit event", "Moved")
         MERGED = "merged", _("Merged")
         ABSORBED = "absorbed", _("Absorbed another unit")
         DISSOLVED = "dissolved", _("Dissolved")

@@ -20,8 +20,20 @@ def test_demo_content_publishes_news_of_each_audience_once(unit_tree):
     assert audiences == {Audience.PUBLIC, Audience.MEMBERS, Audience.UNIT}
     call_command("seed_demo_content", stdout=None)
     assert NewsArticle.objects.count() == count
-    assert PartyDocument.objects.count() == 2
-    plan = PartyDocument.objects.get(document_type="KH")
+    vietnamese = PartyDocument.objects.filter(locale__language_code="vi")
+    assert vietnamese.count() == 2
+    # Every page is mirrored into English, and two news items are translated.
+    assert PartyDocument.objects.filter(locale__language_code="en").count() == 2
+    english = NewsArticle.objects.filter(locale__language_code="en")
+    assert english.count() == count // 2
+    translated = english.filter(alias_of__isnull=True)
+    assert translated.count() == 2
+    titles = sorted(title.split(" – ")[0] for title in translated.values_list("title", flat=True))
+    assert titles == [
+        "Conference on the Resolution on digital transformation",
+        "This month's branch meeting schedule",
+    ]
+    plan = vietnamese.get(document_type="KH")
     assert plan.number == f"121-KH/{unit_tree.district.short_name}"
     assert [r.kind for r in plan.relations.all()] == ["implements"]
 
@@ -31,8 +43,8 @@ def test_demo_content_has_each_type_once_and_lessons_read_by_the_module_audience
     call_command("seed_demo_content", stdout=None)
     assert AnswerEntry.objects.filter(live=True).count() == 3
     assert QuizQuestion.objects.filter(unit=unit_tree.province).count() == 8
-    quiz = Quiz.objects.live().get()
-    module = StudyModule.objects.live().get()
+    quiz = Quiz.objects.live().get(locale__language_code="vi")
+    module = StudyModule.objects.live().get(locale__language_code="vi")
     assert module.final_quiz == quiz
     assert [d.document.document_type for d in module.taught_documents.all()] == ["NQ"]
     lessons = list(module.lessons())

@@ -7,6 +7,7 @@ from content_types.demo import (
     seed_question_bank,
     seed_study,
     seed_study_progress,
+    seed_translations,
 )
 
 
@@ -25,3 +26,4 @@ class Command(BaseCommand):
         seed_question_bank(log=self.stdout.write)
         seed_study(log=self.stdout.write)
         seed_study_progress(log=self.stdout.write)
+        seed_translations(log=self.stdout.write)

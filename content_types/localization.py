@@ -1,0 +1,95 @@
+"""Content languages: one Wagtail locale per language in settings, each a mirror
+of the Vietnamese tree until its pages are translated.
+
+wagtail-localize keeps a locale's tree synchronised from Vietnamese (its
+``LocaleSynchronization``): every page gets an alias there, replaced by a real
+translation when a translator finishes one. Aliases are what the API serves as
+the Vietnamese fallback.
+"""
+
+from django.db import transaction
+from wagtail.coreutils import get_content_languages
+from wagtail.models import Locale, Page
+from wagtail_localize.models import LocaleSynchronization
+
+
+def default_locale():
+    return Locale.get_default()
+
+
+@transaction.atomic
+def ensure_locales():
+    """A locale per content language in settings, each synchronised from Vietnamese.
+
+    Safe to re-run; a new language's tree is mirrored when its locale is made.
+    Returns the locales that were created.
+    """
+    default = default_locale()
+    created = []
+    for code in get_content_languages():
+        locale, is_new = Locale.objects.get_or_create(language_code=code)
+        if is_new:
+            created.append(locale)
+        if locale.pk != default.pk:
+            # Saving the synchronisation mirrors the existing tree (wagtail-localize).
+            LocaleSynchronization.objects.get_or_create(
+                locale=locale, defaults={"sync_from": default}
+            )
+    return created
+
+
+def mirror_into_locales(page):
+    """Mirror a page made outside the admin (provisioning, code) into the
+    synchronised locales, as wagtail-localize does for pages made in the admin."""
+    synchronisations = LocaleSynchronization.objects.filter(sync_from_id=page.locale_id)
+    for sync in synchronisations.select_related("locale"):
+        if not page.has_translation(sync.locale):
+            page.copy_for_translation(sync.locale, copy_parents=True, alias=True)
+
+
+def source_page(page):
+    """The Vietnamese page a page translates or mirrors (itself when it is Vietnamese)."""
+    if page.locale_id == default_locale().pk:
+        return page
+    return (
+        Page.objects.filter(translation_key=page.translation_key, locale=default_locale())
+        .specific()
+        .first()
+        or page
+    )
+
+
+def synchronise_trees():
+    """Mirror pages made outside the admin since the last run (imports, seeding)
+    into every synchronised locale. Safe to re-run; returns how many locales."""
+    from wagtail_localize.synctree import PageIndex, synchronize_tree
+
+    synchronisations = list(LocaleSynchronization.objects.select_related("locale", "sync_from"))
+    if synchronisations:
+        index = PageIndex.from_database().sort_by_tree_position()
+        for sync in synchronisations:
+            synchronize_tree(sync.sync_from, sync.locale, page_index=index)
+    return len(synchronisations)
+
+
+def translate_with(instance, locale, strings, *, user=None, publish=True):
+    """Translate a page or snippet with ``strings`` ({source text: translation}),
+    as a translator's PO upload does; strings not given keep the source text.
+
+    Returns wagtail-localize's ``Translation``, which translators continue in
+    its editor.
+    """
+    import polib
+    from wagtail_localize.models import Translation, TranslationSource
+
+    source, created = TranslationSource.get_or_create_from_instance(instance)
+    if not created:
+        source.update_from_db()
+    translation, _created = Translation.objects.get_or_create(source=source, target_locale=locale)
+    po = translation.export_po()
+    for entry in po:
+        if entry.msgid in strings:
+            entry.msgstr = strings[entry.msgid]
+    translation.import_po(polib.pofile(str(po)), user=user)
+    translation.save_target(user=user, publish=publish)
+    return translation
