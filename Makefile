@@ -23,6 +23,7 @@ run: venv
 	$(UV) run python manage.py migrate --noinput
 	$(UV) run python manage.py seed_demo --size small
 	$(UV) run python manage.py seed_demo_content
+	$(UV) run python manage.py seed_demo_workflows
 	$(UV) run python manage.py runserver 127.0.0.1:8000
 
 test: venv

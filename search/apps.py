@@ -1,5 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
     name = "search"
+    verbose_name = _("Archive search")
+
+    def ready(self):
+        from . import signal_handlers  # noqa: F401

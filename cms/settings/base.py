@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,10 +79,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer: preflight and error responses get CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "cms.middleware.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -164,6 +170,20 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", "Sổ tay đảng viên điện tử")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# Search: OpenSearch when OPENSEARCH_URL is set (archive search in search/ and
+# Wagtail's admin search on the same cluster), the database otherwise.
+OPENSEARCH_URL = env("OPENSEARCH_URL") or None
+SEARCH_INDEX = env("SEARCH_INDEX", "stdv_archive")
+if OPENSEARCH_URL:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.opensearch2",
+            "URLS": [OPENSEARCH_URL],
+            "INDEX_PREFIX": f"{SEARCH_INDEX}_wagtail_",
+            "TIMEOUT": 5,
+        }
+    }
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Uploads are checked by content (PDF, DOCX, JPEG/PNG/WEBP), not by file name.
@@ -172,6 +192,9 @@ WAGTAILREDIRECTS_AUTO_CREATE = True
 
 # Background work: immediate in-process until a worker-backed backend is needed
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Moderation steps waiting longer than this many days are reminded daily (workflows).
+WORKFLOWS_REMINDER_DAYS = int(env("WORKFLOWS_REMINDER_DAYS", "3"))
 
 # The page type that provisioning creates as a unit's home page. A setting,
 # so that editorial/ does not import content_types/ (see DESIGN.md).
@@ -188,3 +211,53 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# The reader apps' API (api/). Bearer tokens for the apps, the session for the
+# browsable docs; every error is JSON with a stable code (api.exceptions).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "api.authentication.ApiSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "sign_in": env("API_SIGN_IN_RATE", "10/min"),
+        "sign_in_user": env("API_SIGN_IN_USER_RATE", "5/min"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Party handbook reader API",
+    "DESCRIPTION": (
+        "Content (Wagtail API v2 conventions), audiences, sign-in, quizzes, study progress, "
+        "members' questions and delta sync for the reader apps."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "PREPROCESSING_HOOKS": ["api.schema.only_api_paths"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.content_paths",
+    ],
+}
+# Reader apps' web origins, e.g. "https://app.example.vn"; none by default.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/(api|documents)/.*$"
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "accept-language",
+    "authorization",
+    "content-type",
+    "if-none-match",
+    "if-modified-since",
+    "idempotency-key",
+]
+CORS_EXPOSE_HEADERS = ["etag", "last-modified"]
+WAGTAILAPI_BASE_URL = env("WAGTAILAPI_BASE_URL", WAGTAILADMIN_BASE_URL)
+WAGTAILAPI_LIMIT_MAX = 100

@@ -11,3 +11,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / env("TEST_MEDIA_DIR", ".test-media")
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# Wagtail's admin search stays on the database in tests: an engine index is not
+# rolled back with each test. Archive search tests turn the engine on themselves
+# (tests/search/), with an index of their own on OPENSEARCH_URL.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+SEARCH_ENGINE_URL = None

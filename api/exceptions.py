@@ -1,0 +1,100 @@
+"""Every API error is JSON: ``{"code": ..., "message": ..., "fields"?: {...}}``.
+
+The code is stable (apps switch on it), the message is for people, in the
+request's language (Vietnamese unless ``Accept-Language: en``). Nothing under
+``/api/`` answers with an HTML page or a traceback.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+logger = logging.getLogger(__name__)
+
+
+class ApiError(exceptions.APIException):
+    """An error with our own stable code, e.g. ``ApiError("bad_cursor", msg, 400)``."""
+
+    def __init__(self, code, message, status_code=status.HTTP_400_BAD_REQUEST, fields=None):
+        super().__init__(detail=message, code=code)
+        self.status_code = status_code
+        self.error_code = code
+        self.fields = fields
+
+
+class BadParameter(ApiError):
+    """400 naming the query parameter that was wrong."""
+
+    def __init__(self, name, message):
+        super().__init__("bad_parameter", message, fields={name: [str(message)]})
+        self.parameter = name
+
+
+def _flatten(detail):
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [
+            str(item) if not isinstance(item, dict | list) else _flatten(item) for item in detail
+        ]
+    return [str(detail)]
+
+
+def error_body(code, message, fields=None):
+    body = {"code": code, "message": str(message)}
+    if fields:
+        body["fields"] = fields
+    return body
+
+
+def exception_handler(exc, context):
+    """REST framework's exception handler, answering in our JSON shape."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, ValidationError) and not isinstance(exc, exceptions.APIException):
+        code = getattr(exc, "code", None) or "invalid"
+        return Response(error_body(code, " ".join(exc.messages)), status=400)
+
+    if not isinstance(exc, exceptions.APIException):
+        logger.exception("Unhandled API error", exc_info=exc)
+        return Response(
+            error_body("server_error", _("Something went wrong on the server.")), status=500
+        )
+
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+
+    if isinstance(exc, ApiError):
+        body = error_body(exc.error_code, exc.detail, exc.fields)
+    elif isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        if isinstance(fields, dict):
+            first = next(iter(fields.values()), [""])
+            message = first[0] if first and isinstance(first[0], str) else _("Invalid input.")
+            body = error_body("invalid", message, fields)
+        else:
+            body = error_body("invalid", fields[0] if fields else _("Invalid input."))
+    else:
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else "error"
+        body = error_body(code, exc.detail if isinstance(exc.detail, str) else str(exc.detail))
+    response = Response(body, status=exc.status_code, headers=headers)
+    return response
+
+
+def json_error(code, message, status_code):
+    """A plain Django JSON error, for the few non-DRF views under /api/."""
+    return JsonResponse(error_body(code, message), status=status_code)
+
+
+def not_found(request, *args, **kwargs):
+    return json_error("not_found", _("Not found."), 404)

@@ -1,0 +1,388 @@
+"""Quizzes, study progress and members' questions for reader apps.
+
+Thin views over the service layers (``content_types.quizzes``,
+``content_types.study``, ``MemberQuestion``): the rules live there. A refusal
+keeps its stable code (``QuizError.code``, ``not_open``...) and becomes a 4xx
+JSON error.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from content_types import quizzes, study
+from content_types.models import MemberQuestion, Quiz, QuizAttempt, StudyLesson, StudyModule
+from content_types.models.audience import readable_for
+
+from .exceptions import ApiError
+
+
+def refusal(error):
+    """A service-layer refusal as an API error with its code."""
+    if isinstance(error, quizzes.QuizError):
+        return ApiError(error.code, error.messages[0], error.status)
+    if isinstance(error, Http404):
+        return ApiError("not_found", str(error) or _("Not found."), 404)
+    if isinstance(error, PermissionDenied):
+        return ApiError("not_member", str(error) or _("Not allowed."), 403)
+    code = getattr(error, "code", None) or "invalid"
+    return ApiError(code, error.messages[0], 409 if code == "not_open" else 400)
+
+
+def readable(model, user, pk):
+    return get_object_or_404(model.objects.live().filter(readable_for(user)), pk=pk)
+
+
+def attempt_json(attempt, *, with_questions=False):
+    body = {
+        "id": attempt.pk,
+        "quiz": attempt.quiz_id,
+        "number": attempt.number,
+        "started_at": attempt.started_at,
+        "deadline": attempt.deadline,
+        "server_time": timezone.now(),
+        "submitted_at": attempt.submitted_at,
+        "score": attempt.score,
+        "max_score": attempt.max_score,
+        "passed": attempt.passed,
+        "expired": attempt.expired,
+    }
+    if with_questions and attempt.submitted_at is None:
+        body["questions"] = [
+            {
+                "id": question.id,
+                "number": question.number,
+                "text": question.text,
+                "choices": [{"id": c.id, "text": c.text} for c in question.choices],
+                "chosen": question.chosen,
+            }
+            for question in quizzes.attempt_questions(attempt)
+        ]
+    return body
+
+
+def corrections_json(attempt):
+    return [
+        {
+            "id": item.id,
+            "number": item.number,
+            "text": item.text,
+            "scored": item.scored,
+            "explanation": item.explanation,
+            "choices": [
+                {"id": c.id, "text": c.text, "is_correct": c.is_correct, "chosen": c.chosen}
+                for c in item.choices
+            ],
+        }
+        for item in quizzes.corrections(attempt)
+    ]
+
+
+ATTEMPT_FIELDS = {
+    "id": serializers.IntegerField(),
+    "quiz": serializers.IntegerField(),
+    "number": serializers.IntegerField(),
+    "started_at": serializers.DateTimeField(),
+    "deadline": serializers.DateTimeField(),
+    "server_time": serializers.DateTimeField(),
+    "submitted_at": serializers.DateTimeField(allow_null=True),
+    "score": serializers.IntegerField(allow_null=True),
+    "max_score": serializers.IntegerField(),
+    "passed": serializers.BooleanField(allow_null=True),
+    "expired": serializers.BooleanField(),
+    "questions": serializers.ListField(child=serializers.DictField(), required=False),
+    "corrections": serializers.ListField(child=serializers.DictField(), required=False),
+}
+ATTEMPT_RESPONSE = inline_serializer("Attempt", ATTEMPT_FIELDS)
+ATTEMPTS_RESPONSE = inline_serializer("AttemptList", ATTEMPT_FIELDS, many=True)
+
+
+class AnswersSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        required=False,
+        help_text='{"<question id>": [<choice id>, ...]}',
+    )
+
+
+class SubmitSerializer(AnswersSerializer):
+    key = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text="Chosen by the app for this submission; sending it again is safe. "
+        "May also be sent as the Idempotency-Key header.",
+    )
+
+
+class MemberOnly(APIView):
+    permission_classes = [IsAuthenticated]
+
+
+class QuizAttemptsView(MemberOnly):
+    """POST: start (or resume) an attempt; GET: my attempts of this quiz."""
+
+    @extend_schema(request=None, responses={201: ATTEMPT_RESPONSE})
+    def post(self, request, quiz_id):
+        quiz = readable(Quiz, request.user, quiz_id)
+        try:
+            attempt = quizzes.start_attempt(quiz, request.user)
+        except quizzes.QuizError as error:
+            raise refusal(error) from error
+        return Response(attempt_json(attempt, with_questions=True), status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=ATTEMPTS_RESPONSE)
+    def get(self, request, quiz_id):
+        quiz = readable(Quiz, request.user, quiz_id)
+        attempts = QuizAttempt.objects.filter(quiz=quiz, member__user=request.user).order_by(
+            "number"
+        )
+        return Response([attempt_json(attempt) for attempt in attempts])
+
+
+class MyAttemptsView(MemberOnly):
+    """Every attempt of mine, newest first."""
+
+    @extend_schema(responses=ATTEMPTS_RESPONSE)
+    def get(self, request):
+        attempts = QuizAttempt.objects.filter(member__user=request.user).order_by("-started_at")[
+            :200
+        ]
+        return Response([attempt_json(attempt) for attempt in attempts])
+
+
+def _attempt(request, attempt_id):
+    try:
+        return quizzes.attempt_for(request.user, attempt_id)
+    except quizzes.QuizError as error:
+        raise refusal(error) from error
+
+
+class AttemptView(MemberOnly):
+    """GET: the attempt (questions while open, never their answers); PUT: save
+    answers so far."""
+
+    @extend_schema(responses=ATTEMPT_RESPONSE)
+    def get(self, request, attempt_id):
+        return Response(attempt_json(_attempt(request, attempt_id), with_questions=True))
+
+    @extend_schema(request=AnswersSerializer, responses=ATTEMPT_RESPONSE)
+    def put(self, request, attempt_id):
+        attempt = _attempt(request, attempt_id)
+        data = AnswersSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            attempt = quizzes.save_answers(attempt, request.data.get("answers"))
+        except quizzes.QuizError as error:
+            raise refusal(error) from error
+        return Response(attempt_json(attempt, with_questions=True))
+
+
+class SubmitView(MemberOnly):
+    """Score and close the attempt; idempotent with the client's key."""
+
+    @extend_schema(
+        request=SubmitSerializer,
+        responses=ATTEMPT_RESPONSE,
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+    )
+    def post(self, request, attempt_id):
+        attempt = _attempt(request, attempt_id)
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = data.validated_data.get("key") or request.headers.get("Idempotency-Key", "")
+        try:
+            attempt = quizzes.submit_attempt(attempt, request.data.get("answers"), key=key)
+        except quizzes.QuizError as error:
+            raise refusal(error) from error
+        body = attempt_json(attempt)
+        if quizzes.corrections_available(attempt):
+            body["corrections"] = corrections_json(attempt)
+        return Response(body)
+
+
+class CorrectionsView(MemberOnly):
+    @extend_schema(responses=inline_serializer("Corrections", {"items": serializers.ListField()}))
+    def get(self, request, attempt_id):
+        attempt = _attempt(request, attempt_id)
+        try:
+            return Response({"items": corrections_json(attempt)})
+        except quizzes.QuizError as error:
+            raise refusal(error) from error
+
+
+class RankingView(APIView):
+    """Members ranked by their best attempt (top 50)."""
+
+    @extend_schema(
+        responses=inline_serializer(
+            "Ranking",
+            {
+                "items": serializers.ListField(child=serializers.DictField()),
+            },
+        )
+    )
+    def get(self, request, quiz_id):
+        quiz = readable(Quiz, request.user, quiz_id)
+        entries = quizzes.quiz_ranking(quiz, limit=50)
+        return Response(
+            {
+                "items": [
+                    {
+                        "rank": entry.rank,
+                        "name": entry.member.full_name,
+                        "branch": entry.member.branch.name,
+                        "score": entry.attempt.score,
+                        "max_score": entry.attempt.max_score,
+                        "time_taken_seconds": int(entry.attempt.time_taken.total_seconds())
+                        if entry.attempt.time_taken
+                        else None,
+                    }
+                    for entry in entries
+                ]
+            }
+        )
+
+
+LESSON_RESPONSE = inline_serializer(
+    "LessonProgress",
+    {
+        "lesson": serializers.IntegerField(),
+        "opened_at": serializers.DateTimeField(),
+        "completed_at": serializers.DateTimeField(allow_null=True),
+    },
+)
+
+
+class LessonProgressView(MemberOnly):
+    """POST .../open/ or .../complete/: record it (idempotent)."""
+
+    step = "open"
+
+    @extend_schema(request=None, responses=LESSON_RESPONSE)
+    def post(self, request, lesson_id):
+        lesson = StudyLesson.objects.filter(pk=lesson_id).first()
+        if lesson is None:
+            raise ApiError("not_found", _("No such lesson."), 404)
+        record = study.open_lesson if self.step == "open" else study.complete_lesson
+        try:
+            progress = record(request.user, lesson)
+        except (Http404, PermissionDenied, ValidationError) as error:
+            raise refusal(error) from error
+        progress.refresh_from_db()
+        return Response(
+            {
+                "lesson": lesson.pk,
+                "opened_at": progress.opened_at,
+                "completed_at": progress.completed_at,
+            }
+        )
+
+
+class ModuleProgressView(MemberOnly):
+    @extend_schema(
+        responses=inline_serializer(
+            "ModuleProgress",
+            {
+                "module": serializers.IntegerField(),
+                "lessons_total": serializers.IntegerField(),
+                "lessons_opened": serializers.IntegerField(),
+                "lessons": serializers.ListField(child=serializers.DictField()),
+                "final_quiz": serializers.IntegerField(allow_null=True),
+                "quiz_passed": serializers.BooleanField(allow_null=True),
+                "completed_at": serializers.DateTimeField(allow_null=True),
+                "opens_on": serializers.DateField(allow_null=True),
+                "due_on": serializers.DateField(allow_null=True),
+            },
+        )
+    )
+    def get(self, request, module_id):
+        module = StudyModule.objects.filter(pk=module_id).first()
+        if module is None:
+            raise ApiError("not_found", _("No such study module."), 404)
+        try:
+            progress = study.module_progress(request.user, module)
+        except (Http404, PermissionDenied) as error:
+            raise refusal(error) from error
+        return Response(
+            {
+                "module": progress.module_id,
+                "lessons_total": progress.lessons_total,
+                "lessons_opened": progress.lessons_opened,
+                "lessons": [
+                    {
+                        "id": lesson.lesson_id,
+                        "title": lesson.title,
+                        "opened_at": lesson.opened_at,
+                        "completed_at": lesson.completed_at,
+                    }
+                    for lesson in progress.lessons
+                ],
+                "final_quiz": progress.final_quiz_id,
+                "quiz_passed": progress.quiz_passed,
+                "completed_at": progress.completed_at,
+                "opens_on": progress.opens_on,
+                "due_on": progress.due_on,
+            }
+        )
+
+
+class QuestionSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=4000)
+
+
+def question_json(question):
+    return {
+        "id": question.pk,
+        "text": question.text,
+        "status": question.status,
+        "asked_at": question.created_at,
+        "answer": question.answer or None,
+        "answered_at": question.answered_at,
+    }
+
+
+QUESTION_FIELDS = {
+    "id": serializers.IntegerField(),
+    "text": serializers.CharField(),
+    "status": serializers.CharField(),
+    "asked_at": serializers.DateTimeField(),
+    "answer": serializers.CharField(allow_null=True),
+    "answered_at": serializers.DateTimeField(allow_null=True),
+}
+QUESTION_RESPONSE = inline_serializer("MemberQuestion", QUESTION_FIELDS)
+QUESTIONS_RESPONSE = inline_serializer("MemberQuestionList", QUESTION_FIELDS, many=True)
+
+
+class QuestionsView(MemberOnly):
+    """POST: send a question to my unit's board; GET: my questions and their status."""
+
+    @extend_schema(request=QuestionSerializer, responses={201: QUESTION_RESPONSE})
+    def post(self, request):
+        data = QuestionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            question = MemberQuestion.ask(request.user, data.validated_data["text"])
+        except ValidationError as error:
+            raise ApiError("not_member", error.messages[0], 403) from error
+        return Response(question_json(question), status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=QUESTIONS_RESPONSE)
+    def get(self, request):
+        questions = MemberQuestion.objects.filter(asker=request.user)[:200]
+        return Response([question_json(question) for question in questions])
+
+
+class QuestionView(MemberOnly):
+    @extend_schema(responses=QUESTION_RESPONSE)
+    def get(self, request, question_id):
+        question = MemberQuestion.objects.filter(asker=request.user, pk=question_id).first()
+        if question is None:
+            raise ApiError("not_found", _("No such question."), 404)
+        return Response(question_json(question))

@@ -1,0 +1,201 @@
+"""Pages for reader apps: Wagtail API v2 conventions, scoped to the caller's audience.
+
+``type``, ``fields``, ``child_of``, ``descendant_of``, ``order``, ``limit`` and
+``offset`` work as in Wagtail; ``unit``/``subtree``, ``category``,
+``document_type``, ``status``, ``date_from``/``date_to`` and ``locale`` are the
+reader apps' filters. Everything starts from ``visibility.readable_pages``, so
+counts, child listings and details never show a page the caller may not read.
+
+Without ``fields`` a listing returns compact items (``representation``) in a
+fixed number of queries, newest first; with ``fields`` it is Wagtail's own
+serialiser over the same scoped queryset.
+"""
+
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
+from rest_framework.renderers import JSONRenderer
+from wagtail.api.v2.filters import (
+    AncestorOfFilter,
+    ChildOfFilter,
+    DescendantOfFilter,
+    FieldsFilter,
+    LocaleFilter,
+    OrderingFilter,
+    SearchFilter,
+    TranslationOfFilter,
+)
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import PagesAPIViewSet
+
+from content_types.models import NewsArticle, PartyDocument
+
+from .conditional import (
+    BODY_CACHE_SECONDS,
+    apply_validators,
+    body_cache_key,
+    content_version,
+    make_etag,
+    not_modified,
+    not_modified_response,
+)
+from .exceptions import ApiError, BadParameter
+from .filters import ContentFieldsFilter, UnitFeedFilter
+from .representation import page_detail, page_summaries
+from .visibility import audience_key, readable_pages, visible_documents
+
+# The fields ``?fields=`` may ask for, per type (Wagtail reads ``api_fields``
+# from the model; the API owns its contract here instead).
+API_FIELDS = {
+    NewsArticle: [
+        "lead",
+        "body",
+        "category",
+        "date",
+        "featured_image",
+        "source_name",
+        "source_url",
+    ],
+    PartyDocument: [
+        "number",
+        "document_type",
+        "issued_on",
+        "effective_on",
+        "status",
+        "issuing_body",
+        "signer",
+        "summary",
+        "body",
+    ],
+}
+
+READER_PARAMETERS = (
+    "unit",
+    "subtree",
+    "category",
+    "document_type",
+    "status",
+    "date_from",
+    "date_to",
+)
+
+
+def parse_window(request, limit_max=100, default=20):
+    values = {}
+    for name, fallback in (("offset", 0), ("limit", default)):
+        raw = request.GET.get(name, str(fallback))
+        if not raw.isdigit():
+            raise BadParameter(
+                name, _("%(name)s must be a whole number, 0 or more.") % {"name": name}
+            )
+        values[name] = int(raw)
+    if values["limit"] > limit_max:
+        raise BadParameter("limit", _("limit cannot be higher than %(max)d.") % {"max": limit_max})
+    return values["offset"], values["limit"]
+
+
+class ReaderPagesAPIViewSet(PagesAPIViewSet):
+    renderer_classes = [JSONRenderer]
+    filter_backends = [
+        FieldsFilter,
+        UnitFeedFilter,
+        ContentFieldsFilter,
+        ChildOfFilter,
+        AncestorOfFilter,
+        DescendantOfFilter,
+        OrderingFilter,
+        TranslationOfFilter,
+        LocaleFilter,
+        SearchFilter,  # last: search results cannot be filtered further
+    ]
+    known_query_parameters = PagesAPIViewSet.known_query_parameters.union(READER_PARAMETERS)
+
+    @classmethod
+    def get_body_fields(cls, model):
+        return cls._convert_api_fields(cls.body_fields + API_FIELDS.get(model, []))
+
+    def get_base_queryset(self):
+        return readable_pages(self.request.user)
+
+    def handle_exception(self, exc):
+        # Wagtail answers its own errors as {"message"}; ours carry a stable code.
+        if isinstance(exc, BadRequestError):
+            exc = ApiError("bad_parameter", str(exc))
+        elif isinstance(exc, Http404):
+            exc = ApiError("not_found", _("Not found."), status_code=404)
+        return super(PagesAPIViewSet, self).handle_exception(exc)
+
+    def _revalidated(self, request, kind):
+        """Answer 304 before any work when the caller's copy is current; else
+        return the validators to send with the full response."""
+        version, modified = content_version()
+        viewer = audience_key(request.user)
+        etag = make_etag(kind, viewer, request.get_full_path(), version)
+        public = viewer == "public"
+        if not_modified(request, etag, modified):
+            return not_modified_response(etag, modified, public=public), None
+        return None, (etag, modified, public)
+
+    def _respond(self, request, data, validators):
+        etag, modified, public = validators
+        body = JSONRenderer().render(data)
+        cache.set(body_cache_key(request, etag), (body, public), BODY_CACHE_SECONDS)
+        response = HttpResponse(body, content_type="application/json")
+        return apply_validators(response, etag, modified, public=public)
+
+    def _cached(self, request, validators):
+        """The body rendered earlier for the same ETag (same caller view, URL and
+        content version), so never stale."""
+        etag, modified, _public = validators
+        hit = cache.get(body_cache_key(request, etag))
+        if hit is None:
+            return None
+        body, public = hit
+        response = HttpResponse(body, content_type="application/json")
+        return apply_validators(response, etag, modified, public=public)
+
+    def listing_view(self, request):
+        answered, validators = self._revalidated(request, "pages")
+        if answered:
+            return answered
+        if "search" not in request.GET and (cached := self._cached(request, validators)):
+            return cached
+        queryset = self.get_queryset()
+        self.check_query_parameters(queryset)
+        queryset = self.filter_queryset(queryset)
+        if "search" in request.GET:
+            return super().listing_view(request)
+        if "order" not in request.GET:
+            queryset = queryset.order_by("-first_published_at", "-pk")
+        offset, limit = parse_window(request)
+        total = queryset.count()
+        if "fields" in request.GET:
+            page = list(queryset[offset : offset + limit])
+            data = self.get_serializer(page, many=True).data
+        else:
+            ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+            data = page_summaries(ids, request)
+        return self._respond(request, {"meta": {"total_count": total}, "items": data}, validators)
+
+    def detail_view(self, request, pk):
+        answered, validators = self._revalidated(request, "page")
+        if answered:
+            return answered
+        if cached := self._cached(request, validators):
+            return cached
+        page = self.get_object()
+        etag, modified, public = validators
+        # A public page is the same for everybody: shared caches may keep it.
+        validators = (etag, modified, public or getattr(page, "audience", "public") == "public")
+        if "fields" in request.GET:
+            data = self.get_serializer(page).data
+        else:
+            files = set()
+            if isinstance(page, PartyDocument):
+                files = set(
+                    visible_documents(request.user)
+                    .filter(party_document_attachments__page=page)
+                    .values_list("pk", flat=True)
+                )
+            data = page_detail(page, request, files)
+        return self._respond(request, data, validators)

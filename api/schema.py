@@ -1,0 +1,251 @@
+"""OpenAPI hooks: the DRF endpoints are described by drf-spectacular; the
+Wagtail API v2 content endpoints (whose serialisers depend on ``?type`` and
+``?fields``) are written out here, with every filter the reader apps use."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+WAGTAIL_PREFIX = "/api/v2/"
+
+
+def _describable(callback):
+    """A view drf-spectacular can describe: ours are annotated; another app's
+    view joins the schema once it declares a serializer or ``extend_schema``
+    (until then it would fail ``check --deploy`` with W002)."""
+    view = getattr(callback, "cls", None)
+    if view is None or view.__module__.startswith("api."):
+        return True
+    annotated = view.__dict__.get("schema") is not None or any(
+        "schema" in getattr(getattr(view, method, None), "kwargs", {})
+        for method in ("get", "post", "put", "patch", "delete")
+    )
+    return annotated or getattr(view, "serializer_class", None) is not None
+
+
+def only_api_paths(endpoints):
+    """Our DRF views under /api/; the Wagtail v2 views are added by ``content_paths``."""
+    return [
+        endpoint
+        for endpoint in endpoints
+        if endpoint[0].startswith("/api/")
+        and not endpoint[0].startswith(WAGTAIL_PREFIX)
+        and _describable(endpoint[3])
+    ]
+
+
+def _query(name, description, schema=None):
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }
+
+
+WINDOW = [
+    _query(
+        "limit",
+        "Items per page (default 20, at most 100).",
+        {"type": "integer", "minimum": 0, "maximum": 100},
+    ),
+    _query("offset", "Items to skip.", {"type": "integer", "minimum": 0}),
+    _query(
+        "fields",
+        "Wagtail fields syntax, e.g. `*` or `title,-html_url`; without it, compact items.",
+    ),
+    _query("order", "A field to order by, `-field` for descending, or `random`."),
+]
+
+PAGE_FILTERS = [
+    _query("type", "Page type, e.g. `content_types.NewsArticle`, `content_types.PartyDocument`."),
+    _query("child_of", "Pages directly below this page id.", {"type": "integer", "minimum": 1}),
+    _query(
+        "descendant_of", "Pages anywhere below this page id.", {"type": "integer", "minimum": 1}
+    ),
+    _query(
+        "unit",
+        "A unit's feed: its own pages and pages promoted into it.",
+        {"type": "integer", "minimum": 1},
+    ),
+    _query(
+        "subtree",
+        "With `unit`: the feeds of the unit and every unit below it.",
+        {"type": "boolean"},
+    ),
+    _query(
+        "category",
+        "News category.",
+        {"type": "string", "enum": ["province", "country", "world", "unit_activities"]},
+    ),
+    _query("document_type", "Document type code (see the document types)."),
+    _query(
+        "status",
+        "Document status.",
+        {"type": "string", "enum": ["in_force", "amended", "replaced", "expired"]},
+    ),
+    _query(
+        "date_from", "Reader date on or after (YYYY-MM-DD).", {"type": "string", "format": "date"}
+    ),
+    _query(
+        "date_to", "Reader date on or before (YYYY-MM-DD).", {"type": "string", "format": "date"}
+    ),
+    _query("locale", "Language code of the page's locale, e.g. `vi`."),
+]
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+NULLABLE_STRING = {"type": "string", "nullable": True}
+
+COMPONENTS = {
+    "Error": {
+        "type": "object",
+        "required": ["code", "message"],
+        "properties": {
+            "code": {"type": "string", "description": "Stable, for apps to switch on."},
+            "message": {
+                "type": "string",
+                "description": "For people; Vietnamese unless Accept-Language: en.",
+            },
+            "fields": {"type": "object", "additionalProperties": True},
+        },
+    },
+    "PageItem": {
+        "type": "object",
+        "required": ["id", "type", "title"],
+        "properties": {
+            "id": {"type": "integer"},
+            "type": {"type": "string"},
+            "detail_url": {"type": "string"},
+            "html_url": NULLABLE_STRING,
+            "title": {"type": "string"},
+            "summary": {"type": "string"},
+            "date": NULLABLE_STRING,
+            "unit": {
+                "type": "object",
+                "nullable": True,
+                "properties": {
+                    "id": {"type": "integer"},
+                    "code": {"type": "string"},
+                    "name": {"type": "string"},
+                },
+            },
+            "image": {"type": "object", "nullable": True, "additionalProperties": True},
+        },
+        "additionalProperties": True,
+    },
+    "Listing": {
+        "type": "object",
+        "required": ["meta", "items"],
+        "properties": {
+            "meta": {"type": "object", "properties": {"total_count": {"type": "integer"}}},
+            "items": {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+        },
+    },
+}
+
+
+def _responses(ok_schema):
+    return {
+        "200": {
+            "description": "OK (with ETag and Last-Modified)",
+            "content": {"application/json": {"schema": ok_schema}},
+        },
+        "304": {"description": "Not modified: the copy the app holds (If-None-Match) is current."},
+        "400": {
+            "description": "A bad parameter, named in `fields`.",
+            "content": {"application/json": {"schema": ERROR}},
+        },
+        "404": {
+            "description": "Not found, or not readable by the caller.",
+            "content": {"application/json": {"schema": ERROR}},
+        },
+    }
+
+
+def _operation(operation_id, summary, parameters, ok_schema, tag):
+    return {
+        "get": {
+            "operationId": operation_id,
+            "summary": summary,
+            "tags": [tag],
+            "parameters": parameters,
+            "responses": _responses(ok_schema),
+            "security": [{"bearerAuth": []}, {}],
+        }
+    }
+
+
+ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def content_paths(result, generator, request, public):
+    """Add the Wagtail v2 endpoints and the bearer security scheme."""
+    listing = {"$ref": "#/components/schemas/Listing"}
+    paths = {
+        f"{WAGTAIL_PREFIX}pages/": _operation(
+            "pages_list",
+            "Pages the caller may read (compact items newest first unless `fields`/`order`).",
+            WINDOW + PAGE_FILTERS,
+            listing,
+            "content",
+        ),
+        f"{WAGTAIL_PREFIX}pages/{{id}}/": _operation(
+            "pages_detail",
+            "A page with its body as structured JSON (rich text with absolute links).",
+            [ID, WINDOW[2]],
+            {"$ref": "#/components/schemas/PageItem"},
+            "content",
+        ),
+        f"{WAGTAIL_PREFIX}images/": _operation(
+            "images_list",
+            "Images not only used on pages the caller may not read.",
+            WINDOW,
+            listing,
+            "content",
+        ),
+        f"{WAGTAIL_PREFIX}images/{{id}}/": _operation(
+            "images_detail", "An image.", [ID, WINDOW[2]], {"type": "object"}, "content"
+        ),
+        f"{WAGTAIL_PREFIX}documents/": _operation(
+            "documents_list",
+            "Documents (files) not only attached to pages the caller may not read.",
+            WINDOW,
+            listing,
+            "content",
+        ),
+        f"{WAGTAIL_PREFIX}documents/{{id}}/": _operation(
+            "documents_detail",
+            "A document (file).",
+            [ID, WINDOW[2]],
+            {"type": "object"},
+            "content",
+        ),
+    }
+    result.setdefault("paths", {}).update(paths)
+    components = result.setdefault("components", {})
+    components.setdefault("schemas", {}).update(COMPONENTS)
+    components.setdefault("securitySchemes", {})["bearerAuth"] = {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A token from POST /api/auth/token/.",
+    }
+    return result
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token from POST /api/auth/token/.",
+        }
+
+
+class SessionScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.ApiSessionAuthentication"
+    name = "cookieAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}

@@ -1,0 +1,200 @@
+"""Delta sync: ``GET /api/sync/?since=<cursor>`` returns what changed for the caller.
+
+Only content pages (news, documents, study, quizzes) are synced; unit home
+pages and list pages are structure the app knows. The cursor is opaque to
+apps (``v1.<change id>.<time>.<page id>``).
+
+- ``changed``: the live pages the caller may read that were published or
+  edited after the cursor (compact listing items, oldest first, ``limit`` at a
+  time with ``has_more``);
+- ``removed``: ids the app should drop: pages unpublished, deleted, or no
+  longer readable by the caller, but only pages the caller could have had.
+
+An app stores ``cursor`` and sends it next time; without ``since`` (or with an
+ISO date-time, e.g. a day ago) it gets everything from then.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from content_types.models.audience import Audience, reader_branch_path
+from editorial.models.units import path_prefixes
+
+from .conditional import (
+    apply_validators,
+    body_cache_key,
+    content_version,
+    make_etag,
+    not_modified,
+    not_modified_response,
+)
+from .exceptions import BadParameter
+from .models import PageChange
+from .pages import parse_window
+from .representation import page_summaries
+from .visibility import audience_key, readable_pages
+
+
+def safety_margin():
+    """Pages published in the last moments may still be committing: the next
+    cursor starts a little in the past (``API_SYNC_MARGIN_SECONDS``, 5), so an
+    app may get an item twice but never misses one."""
+    return datetime.timedelta(seconds=getattr(settings, "API_SYNC_MARGIN_SECONDS", 5))
+
+
+# A cached sync body only holds an older cursor (more re-sends, never a miss).
+SYNC_CACHE_SECONDS = 60
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+class Cursor:
+    def __init__(self, change_id=0, published=EPOCH, page_id=0):
+        self.change_id, self.published, self.page_id = change_id, published, page_id
+
+    def __str__(self):
+        micros = int((self.published - EPOCH).total_seconds() * 1_000_000)
+        return f"v1.{self.change_id}.{micros}.{self.page_id}"
+
+    @classmethod
+    def parse(cls, raw):
+        if not raw:
+            return cls()
+        if raw.startswith("v1."):
+            parts = raw.split(".")
+            if len(parts) == 4 and all(part.isdigit() for part in parts[1:]):
+                published = EPOCH + datetime.timedelta(microseconds=int(parts[2]))
+                return cls(int(parts[1]), published, int(parts[3]))
+        else:
+            try:
+                moment = datetime.datetime.fromisoformat(raw)
+            except ValueError:
+                moment = None
+            if moment is not None:
+                if timezone.is_naive(moment):
+                    moment = timezone.make_aware(moment)
+                before = (
+                    PageChange.objects.filter(changed_at__lt=moment)
+                    .order_by("-pk")
+                    .values_list("pk", flat=True)
+                    .first()
+                )
+                return cls(before or 0, moment, 0)
+        raise BadParameter(
+            "since", _("since must be a cursor from an earlier sync, or an ISO date and time.")
+        )
+
+
+def _could_read(change, branch_path, prefixes):
+    if change.audience in ("", Audience.PUBLIC):
+        return True
+    if branch_path is None:
+        return False
+    if change.audience == Audience.MEMBERS:
+        return True
+    return any(path in prefixes for path in change.reader_paths)
+
+
+def removed_since(user, since_id, until_id, readable_ids):
+    """Ids of pages changed in the window that the caller may not read now but
+    could have read at some point (so may hold a copy)."""
+    window = PageChange.objects.filter(pk__gt=since_id, pk__lte=until_id)
+    candidates = set(window.values_list("page_id", flat=True)) - readable_ids
+    if not candidates:
+        return []
+    candidates -= set(readable_pages(user).filter(pk__in=candidates).values_list("pk", flat=True))
+    branch_path = reader_branch_path(user)
+    prefixes = set(path_prefixes(branch_path)) if branch_path else set()
+    had = {
+        change.page_id
+        for change in PageChange.objects.filter(page_id__in=candidates).only(
+            "page_id", "audience", "reader_paths"
+        )
+        if _could_read(change, branch_path, prefixes)
+    }
+    return sorted(had)
+
+
+class SyncView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("since", OpenApiTypes.STR, description="Cursor from the last sync."),
+            OpenApiParameter(
+                "limit", OpenApiTypes.INT, description="Changed items per call (max 500)."
+            ),
+        ],
+        responses=inline_serializer(
+            "SyncResponse",
+            {
+                "cursor": serializers.CharField(),
+                "has_more": serializers.BooleanField(),
+                "changed": serializers.ListField(child=serializers.DictField()),
+                "removed": serializers.ListField(child=serializers.IntegerField()),
+            },
+        ),
+    )
+    def get(self, request):
+        unknown = set(request.GET) - {"since", "limit", "offset"}
+        if unknown:
+            name = sorted(unknown)[0]
+            raise BadParameter(name, _("Unknown parameter: %(name)s.") % {"name": name})
+        since = Cursor.parse(request.GET.get("since", ""))
+        _offset, limit = parse_window(request, limit_max=500, default=200)
+        until_id = PageChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        viewer = audience_key(request.user)
+        etag = make_etag("sync", viewer, str(since), limit, content_version()[0])
+        public = viewer == "public"
+        if not_modified(request, etag):
+            return not_modified_response(etag, public=public)
+        # Many phones sync from the same cursor (e.g. after a morning's news):
+        # the body is kept under its ETag, which a new content version replaces.
+        key = body_cache_key(request, etag)
+        if (cached := cache.get(key)) is not None:
+            return apply_validators(
+                HttpResponse(cached, content_type="application/json"), etag, public=public
+            )
+
+        after = Q(last_published_at__gt=since.published) | Q(
+            last_published_at=since.published, pk__gt=since.page_id
+        )
+        rows = list(
+            readable_pages(request.user)
+            .filter(after, audience_row__isnull=False)  # content pages, not indexes
+            .order_by("last_published_at", "pk")
+            .values_list("pk", "last_published_at")[: limit + 1]
+        )
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        changed = page_summaries([pk for pk, _published in rows], request)
+        removed = removed_since(request.user, since.change_id, until_id, {pk for pk, _p in rows})
+        next_cursor = _next_cursor(since, rows, has_more, until_id)
+        body = {
+            "cursor": str(next_cursor),
+            "has_more": has_more,
+            "changed": changed,
+            "removed": removed,
+        }
+        rendered = JSONRenderer().render(body)
+        cache.set(key, rendered, SYNC_CACHE_SECONDS)
+        response = HttpResponse(rendered, content_type="application/json")
+        return apply_validators(response, etag, public=public)
+
+
+def _next_cursor(since, rows, has_more, until_id):
+    margin = timezone.now() - safety_margin()
+    if rows and (has_more or rows[-1][1] <= margin):
+        return Cursor(until_id, rows[-1][1], rows[-1][0])
+    if rows or since.published < margin:
+        # Start again a little in the past: late commits are not missed.
+        return Cursor(until_id, max(margin, since.published) if not rows else margin, 0)
+    return Cursor(until_id, since.published, since.page_id)

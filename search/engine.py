@@ -1,0 +1,370 @@
+"""The OpenSearch side of archive search: the index, its analyzers, and queries.
+
+Mappings and queries are written with elasticsearch-dsl and sent as plain
+bodies through opensearch-py. Every text field is indexed twice: as typed
+(``title``) and folded to ASCII (``title.folded``), so that a query without
+diacritics finds the text and a query with the right diacritics scores higher
+on the exact field. Document numbers use the folded analyzer, which splits
+``619-BC/ĐUK`` into ``619 bc duk``: any order and separator of those parts
+matches.
+"""
+
+import logging
+import time
+
+from elasticsearch_dsl import (
+    Date,
+    Document,
+    Index,
+    Integer,
+    Keyword,
+    Long,
+    Q,
+    Search,
+    Text,
+    analyzer,
+    token_filter,
+)
+from opensearchpy import OpenSearch, helpers
+from opensearchpy.exceptions import NotFoundError, OpenSearchException
+
+from editorial.models.units import path_prefixes
+
+from . import conf
+from .models import SearchRecord
+
+logger = logging.getLogger(__name__)
+
+vi_exact = analyzer("vi_exact", tokenizer="standard", filter=["lowercase"])
+vi_folded = analyzer("vi_folded", tokenizer="standard", filter=["lowercase", "asciifolding"])
+vi_prefix = analyzer(
+    "vi_prefix",
+    tokenizer="standard",
+    filter=[
+        "lowercase",
+        "asciifolding",
+        token_filter("vi_edge", type="edge_ngram", min_gram=1, max_gram=20),
+    ],
+)
+
+
+def _text(**extra):
+    return Text(analyzer=vi_exact, fields={"folded": Text(analyzer=vi_folded), **extra})
+
+
+class SearchDocument(Document):
+    """One ``SearchRecord`` in the engine, with its audience fields."""
+
+    kind = Keyword()
+    object_id = Long()
+    title = _text(prefix=Text(analyzer=vi_prefix, search_analyzer=vi_folded))
+    number = Text(analyzer=vi_folded, fields={"raw": Keyword()})
+    number_value = Integer()
+    text = _text()
+    attachment_text = _text()
+    url = Keyword(index=False)
+    unit_id = Integer()
+    unit_path = Keyword()
+    unit_name = _text()
+    document_type = Keyword()
+    status = Keyword()
+    locale = Keyword()
+    audience = Keyword()
+    reader_paths = Keyword()
+    date = Date()
+    year = Integer()
+
+
+class EngineUnavailable(Exception):
+    """The engine could not be reached or refused the request."""
+
+
+FOLDED_FIELDS = [
+    "title.folded^3",
+    "number^4",
+    "text.folded",
+    "attachment_text.folded",
+    "unit_name.folded^0.5",
+]
+EXACT_FIELDS = ["title^3", "text", "attachment_text"]
+PHRASE_FIELDS = ["title.folded^2", "text.folded", "attachment_text.folded"]
+HIGHLIGHT_FIELDS = ["text.folded", "attachment_text.folded", "title.folded"]
+
+
+def _client(url):
+    return OpenSearch(hosts=[url], timeout=conf.timeout(), max_retries=0, http_compress=False)
+
+
+_clients = {}
+
+
+def client():
+    url = conf.engine_url()
+    if not url:
+        raise EngineUnavailable("no engine configured")
+    if url not in _clients:
+        _clients[url] = _client(url)
+    return _clients[url]
+
+
+def is_configured():
+    return bool(conf.engine_url())
+
+
+# The index
+
+
+def index_body():
+    index = Index("template")
+    index.settings(number_of_shards=1, number_of_replicas=conf.replicas(), refresh_interval="1s")
+    index.document(SearchDocument)
+    return index.to_dict()
+
+
+def new_index_name():
+    return f"{conf.index_alias()}_{time.strftime('%Y%m%d%H%M%S')}_{time.time_ns() % 1_000_000:06d}"
+
+
+def create_index(name):
+    client().indices.create(index=name, body=index_body())
+
+
+def ensure_index():
+    """Create an index behind the alias if there is none yet; return the alias."""
+    alias = conf.index_alias()
+    es = client()
+    if not es.indices.exists_alias(name=alias):
+        name = new_index_name()
+        create_index(name)
+        es.indices.update_aliases(body={"actions": [{"add": {"index": name, "alias": alias}}]})
+    return alias
+
+
+def swap_alias(new_index):
+    """Point the alias at ``new_index`` in one step and drop the indexes it left."""
+    alias = conf.index_alias()
+    es = client()
+    try:
+        old = list(es.indices.get_alias(name=alias))
+    except NotFoundError:
+        old = []
+    actions = [{"remove": {"index": name, "alias": alias}} for name in old]
+    actions.append({"add": {"index": new_index, "alias": alias}})
+    es.indices.update_aliases(body={"actions": actions})
+    for name in old:
+        if name != new_index:
+            es.indices.delete(index=name, ignore_unavailable=True)
+    return old
+
+
+def document_source(record, reader_paths):
+    return {
+        "kind": record.kind,
+        "object_id": record.object_id,
+        "title": record.title,
+        "number": record.number,
+        "number_value": record.number_value,
+        "url": record.url,
+        "unit_id": record.unit_id,
+        "unit_path": record.unit_path,
+        "unit_name": record.unit_name,
+        "document_type": record.document_type or None,
+        "status": record.status or None,
+        "locale": record.locale or None,
+        "audience": record.audience,
+        "reader_paths": reader_paths,
+        "date": record.date.isoformat() if record.date else None,
+        "year": record.year,
+        "text": record.text,
+        "attachment_text": record.attachment_text,
+    }
+
+
+def _index_actions(records, index):
+    for record in records:
+        yield {
+            "_op_type": "index",
+            "_index": index,
+            "_id": record.key,
+            "_source": document_source(record, [s.path for s in record.reader_scopes.all()]),
+        }
+
+
+def bulk_index(records, index, *, refresh=False):
+    """Send ``records`` (with ``reader_scopes`` prefetched) to ``index``."""
+    try:
+        ok, errors = helpers.bulk(
+            client(), _index_actions(records, index), refresh=refresh, raise_on_error=False
+        )
+    except OpenSearchException as error:
+        raise EngineUnavailable(str(error)) from error
+    if errors:
+        raise EngineUnavailable(f"{len(errors)} documents refused: {errors[:1]}")
+    return ok
+
+
+def apply(keys):
+    """Bring the engine's documents for ``keys`` in line with their ``SearchRecord``."""
+    try:
+        alias = ensure_index()
+        records = list(SearchRecord.objects.filter(key__in=keys).prefetch_related("reader_scopes"))
+        present = {record.key for record in records}
+        actions = list(_index_actions(records, alias))
+        actions += [
+            {"_op_type": "delete", "_index": alias, "_id": key}
+            for key in keys
+            if key not in present
+        ]
+        if not actions:
+            return 0
+        _ok, errors = helpers.bulk(client(), actions, refresh=conf.refresh(), raise_on_error=False)
+    except OpenSearchException as error:
+        raise EngineUnavailable(str(error)) from error
+    errors = [e for e in errors if e.get("delete", {}).get("status") != 404]
+    if errors:
+        raise EngineUnavailable(f"{len(errors)} changes refused: {errors[:1]}")
+    return len(actions)
+
+
+# Queries
+
+
+def audience_filter(branch_path):
+    allowed = [Q("term", audience="public")]
+    if branch_path is not None:
+        allowed += [
+            Q("term", audience="members"),
+            Q("terms", reader_paths=path_prefixes(branch_path)),
+        ]
+    return Q("bool", should=allowed, minimum_should_match=1)
+
+
+def _filters(params, branch_path):
+    filters = [audience_filter(branch_path)]
+    for name in ("kind", "document_type", "status", "locale", "year"):
+        value = getattr(params, name)
+        if value not in (None, ""):
+            filters.append(Q("term", **{name: value}))
+    if params.unit is not None:
+        if params.include_subunits:
+            filters.append(Q("prefix", unit_path=params.unit.path))
+        else:
+            filters.append(Q("term", unit_id=params.unit.pk))
+    if params.date_from or params.date_to:
+        bounds = {}
+        if params.date_from:
+            bounds["gte"] = params.date_from.isoformat()
+        if params.date_to:
+            bounds["lte"] = params.date_to.isoformat()
+        filters.append(Q("range", date=bounds))
+    return filters
+
+
+def _text_query(parsed):
+    must, should = [], []
+    free = parsed.free_text
+    if free:
+        must.append(
+            Q("multi_match", query=free, type="cross_fields", operator="and", fields=FOLDED_FIELDS)
+        )
+        should += [
+            Q("multi_match", query=free, type="best_fields", fields=EXACT_FIELDS, boost=2),
+            Q("match_phrase", **{"title.folded": {"query": free, "boost": 2}}),
+            Q("match", number={"query": free, "operator": "and", "boost": 40}),
+        ]
+        should += [Q("term", number_value={"value": n, "boost": 8}) for n in parsed.numbers]
+    for phrase in parsed.phrases:
+        must.append(Q("multi_match", query=phrase, type="phrase", fields=PHRASE_FIELDS))
+        should.append(Q("multi_match", query=phrase, type="phrase", fields=EXACT_FIELDS, boost=2))
+    return Q("bool", must=must, should=should)
+
+
+def _boosted(query):
+    """Recent and in-force documents score a little higher, never lower than 1x."""
+    return Q(
+        "function_score",
+        query=query,
+        functions=[
+            {"filter": {"match_all": {}}, "weight": 1},
+            {
+                "gauss": {
+                    "date": {"origin": "now", "scale": "365d", "offset": "30d", "decay": 0.5}
+                },
+                "weight": 0.3,
+            },
+            {"filter": {"term": {"status": "in_force"}}, "weight": 0.2},
+        ],
+        score_mode="sum",
+        boost_mode="multiply",
+    )
+
+
+def build_search(params, branch_path):
+    search = Search(index=conf.index_alias()).filter(
+        Q("bool", filter=_filters(params, branch_path))
+    )
+    if params.parsed.is_empty:
+        search = search.sort("-date", "-object_id")
+    else:
+        search = search.query(_boosted(_text_query(params.parsed)))
+        search = search.highlight(
+            *HIGHLIGHT_FIELDS,
+            fragment_size=160,
+            number_of_fragments=1,
+            no_match_size=0,
+        ).highlight_options(
+            pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html", type="unified"
+        )
+    search = search.source(["kind", "object_id", "title", "number", "url", "unit_id", "unit_name"])
+    search.aggs.bucket("kind", "terms", field="kind", size=10)
+    search.aggs.bucket("document_type", "terms", field="document_type", size=30)
+    search.aggs.bucket("unit", "terms", field="unit_id", size=20)
+    search.aggs.bucket("year", "terms", field="year", size=30, order={"_key": "desc"})
+    start = (params.page - 1) * params.page_size
+    search = search[start : start + params.page_size]
+    body = search.to_dict()
+    body["track_total_hits"] = True
+    return body
+
+
+def _buckets(aggregations, name):
+    return [(b["key"], b["doc_count"]) for b in aggregations.get(name, {}).get("buckets", [])]
+
+
+def search(params, branch_path):
+    """Run a search; return ``(count, hits, facet buckets)`` as plain data."""
+    try:
+        response = client().search(
+            index=conf.index_alias(), body=build_search(params, branch_path)
+        )
+    except OpenSearchException as error:
+        raise EngineUnavailable(str(error)) from error
+    hits = []
+    for hit in response["hits"]["hits"]:
+        source = hit["_source"]
+        highlight = None
+        for name in HIGHLIGHT_FIELDS:
+            fragments = hit.get("highlight", {}).get(name)
+            if fragments:
+                highlight = fragments[0]
+                break
+        hits.append({**source, "highlight": highlight})
+    aggregations = response.get("aggregations", {})
+    facets = {
+        name: _buckets(aggregations, name) for name in ("kind", "document_type", "unit", "year")
+    }
+    return response["hits"]["total"]["value"], hits, facets
+
+
+def suggest(prefix, branch_path, size=8):
+    search = (
+        Search(index=conf.index_alias())
+        .filter(audience_filter(branch_path))
+        .query(Q("match", **{"title.prefix": {"query": prefix, "operator": "and"}}))
+        .source(["kind", "object_id", "title", "url"])
+    )[:size]
+    try:
+        response = client().search(index=conf.index_alias(), body=search.to_dict())
+    except OpenSearchException as error:
+        raise EngineUnavailable(str(error)) from error
+    return [hit["_source"] for hit in response["hits"]["hits"]]

@@ -1,0 +1,39 @@
+"""Rebuild archive search from the content: ``manage.py rebuild_search_index``.
+
+Shows a progress bar, and is safe to re-run or interrupt: the live index is
+only replaced (by an alias swap) once the new one is complete.
+"""
+
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from search import engine, outbox, records
+from search.rebuild import rebuild
+
+
+class Command(BaseCommand):
+    help = "Rebuild the archive search records and the OpenSearch index, then swap the alias."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--database-only",
+            action="store_true",
+            help="Refresh the database records only, even when OpenSearch is configured.",
+        )
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args, database_only=False, batch_size=500, verbosity=1, **options):
+        total = sum(1 for _key in records.searchable_keys())
+        target = "database" if database_only or not engine.is_configured() else "OpenSearch"
+        self.stdout.write(f"Indexing {total} items ({target})")
+        with tqdm(total=total, unit="item", disable=verbosity < 1, file=self.stderr) as bar:
+            report = rebuild(progress=bar.update, use_engine=not database_only, batch=batch_size)
+        applied, pending = outbox.process()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Indexed {report.records} items in {report.seconds:.1f} s "
+                f"({report.rate:.0f}/s); removed {report.removed} stale records"
+                + (f"; alias now points at {report.index}" if report.index else "")
+                + f"; outbox: {applied} applied, {pending} pending"
+            )
+        )

@@ -1,0 +1,95 @@
+"""What archive search reads in the database, and the queue of changes for the engine.
+
+``SearchRecord`` is one searchable item (a news article, a party document, a
+study module, a ready answer) flattened to plain text with its filters and its
+audience. The database fallback searches these rows; the OpenSearch index is
+built from them. ``IndexChange`` is the outbox: a change written in the same
+transaction as the content, removed only once the engine has taken it.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    DOCUMENT = "document", _("Party document")
+    NEWS = "news", _("News")
+    MODULE = "module", _("Study module")
+    ANSWER = "answer", _("Answer")
+
+
+class SearchRecord(models.Model):
+    key = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField(max_length=500)
+    number = models.CharField(max_length=64, blank=True)
+    number_value = models.PositiveIntegerField(null=True, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    unit = models.ForeignKey(
+        "editorial.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unit_path = models.CharField(max_length=255, blank=True, db_index=True)
+    unit_name = models.CharField(max_length=255, blank=True)
+    document_type = models.CharField(max_length=8, blank=True, db_index=True)
+    status = models.CharField(max_length=16, blank=True)
+    date = models.DateField(null=True, blank=True, db_index=True)
+    locale = models.CharField(max_length=16, blank=True)
+    audience = models.CharField(max_length=16, db_index=True)
+    text = models.TextField(blank=True)
+    attachment_text = models.TextField(blank=True)
+    # folded_words(title, number, text, attachment text): whole words between
+    # spaces, what the database fallback matches (" chuyen doi so ").
+    folded = models.TextField(blank=True)
+    folded_title = models.CharField(max_length=500, blank=True)
+    folded_number = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("search record")
+        verbose_name_plural = _("search records")
+
+    def __str__(self):
+        return self.key
+
+    @property
+    def year(self):
+        return self.date.year if self.date else None
+
+    @property
+    def reader_paths(self):
+        return [scope.path for scope in self.reader_scopes.all()]
+
+
+class SearchRecordScope(models.Model):
+    """A unit subtree whose members may read a unit-only record."""
+
+    record = models.ForeignKey(
+        SearchRecord, on_delete=models.CASCADE, related_name="reader_scopes"
+    )
+    path = models.CharField(max_length=255, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record", "path"], name="unique_search_record_scope")
+        ]
+
+    def __str__(self):
+        return self.path
+
+
+class IndexChange(models.Model):
+    """One item to bring up to date in the engine, in the order changes happened."""
+
+    key = models.CharField(max_length=40, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("search index change")
+        verbose_name_plural = _("search index changes")
+
+    def __str__(self):
+        return f"{self.pk}: {self.key}"

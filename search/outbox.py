@@ -1,0 +1,64 @@
+"""The outbox: changes to searchable content wait here until the engine has them.
+
+``queue(keys)`` writes rows in the caller's transaction and, once it commits,
+enqueues ``tasks.process_index_changes``. Processing takes rows oldest first,
+rebuilds their ``SearchRecord`` rows from the content (so the database
+fallback is current even while the engine is down) and sends them to the
+engine; rows are deleted only after the engine accepted them. If it did not,
+they stay, in order, for the next run.
+"""
+
+import logging
+
+from django.db import transaction
+
+from . import engine, records
+from .models import IndexChange
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+
+
+def queue(keys):
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return
+    IndexChange.objects.bulk_create(IndexChange(key=key) for key in keys)
+    transaction.on_commit(_enqueue)
+
+
+def _enqueue():
+    from .tasks import process_index_changes
+
+    process_index_changes.enqueue()
+
+
+def process(batch=BATCH):
+    """Apply pending changes in order; return ``(applied, pending)`` row counts.
+
+    Stops at the first batch the engine refuses, leaving it and everything
+    after it queued.
+    """
+    applied = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                IndexChange.objects.select_for_update(skip_locked=True).order_by("pk")[:batch]
+            )
+            if not rows:
+                break
+            keys = list(dict.fromkeys(row.key for row in rows))
+            records.refresh(keys)
+        if engine.is_configured():
+            try:
+                engine.apply(keys)
+            except engine.EngineUnavailable as error:
+                logger.warning("Search engine unavailable, %d changes kept: %s", len(rows), error)
+                IndexChange.objects.filter(pk__in=[r.pk for r in rows]).update(
+                    attempts=rows[0].attempts + 1, last_error=str(error)[:500]
+                )
+                break
+        IndexChange.objects.filter(pk__in=[r.pk for r in rows]).delete()
+        applied += len(rows)
+    return applied, IndexChange.objects.count()

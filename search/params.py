@@ -1,0 +1,71 @@
+"""The query string of ``GET /api/search/``, validated once for both back ends."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from content_types.models import DocumentStatus
+from content_types.symbols import DocumentType
+from editorial.models import Unit
+
+from .models import Kind
+from .text import ParsedQuery, parse_query
+
+MAX_PAGE_SIZE = 50
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    document_type = serializers.ChoiceField(choices=DocumentType.choices, required=False)
+    status = serializers.ChoiceField(choices=DocumentStatus.choices, required=False)
+    unit = serializers.IntegerField(required=False, min_value=1)
+    include_subunits = serializers.BooleanField(required=False, default=False)
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=2200)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    locale = serializers.CharField(required=False, max_length=16)
+    page = serializers.IntegerField(required=False, min_value=1, max_value=500, default=1)
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=20
+    )
+
+    def validate_unit(self, value):
+        unit = Unit.objects.filter(pk=value).only("pk", "path", "name").first()
+        if unit is None:
+            raise serializers.ValidationError(_("No unit has this id."), code="unknown_unit")
+        return unit
+
+    def validate(self, attrs):
+        start, end = attrs.get("date_from"), attrs.get("date_to")
+        if start and end and start > end:
+            raise serializers.ValidationError(
+                {"date_to": _("The end date is before the start date.")}, code="date_order"
+            )
+        return attrs
+
+
+class SuggestQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=100)
+
+
+@dataclass
+class SearchParams:
+    parsed: ParsedQuery
+    kind: str = ""
+    document_type: str = ""
+    status: str = ""
+    unit: Unit | None = None
+    include_subunits: bool = False
+    year: int | None = None
+    date_from: object = None
+    date_to: object = None
+    locale: str = ""
+    page: int = 1
+    page_size: int = 20
+
+    @classmethod
+    def from_data(cls, data):
+        values = dict(data)
+        return cls(parsed=parse_query(values.pop("q", "")), **values)

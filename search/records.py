@@ -1,0 +1,238 @@
+"""Flatten what members search (news, party documents, study modules, ready
+answers) into ``SearchRecord`` rows, keyed ``page:<id>`` or ``answer:<id>``.
+
+``refresh(keys)`` brings the rows for ``keys`` up to date with the content:
+a live item is written, anything else (draft, unpublished, deleted, an alias)
+is removed. It is what both the outbox task and the rebuild call.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from content_types.models import AnswerEntry, Audience, NewsArticle, PartyDocument, StudyModule
+from content_types.models.audience import PageAudience
+from content_types.models.documents import AttachmentText, DocumentAttachment
+
+from .models import Kind, SearchRecord, SearchRecordScope
+from .text import folded_words
+
+UPDATED_FIELDS = [
+    "kind",
+    "object_id",
+    "title",
+    "number",
+    "number_value",
+    "url",
+    "unit",
+    "unit_path",
+    "unit_name",
+    "document_type",
+    "status",
+    "date",
+    "locale",
+    "audience",
+    "text",
+    "attachment_text",
+]
+PAGE_KINDS = {PartyDocument: Kind.DOCUMENT, NewsArticle: Kind.NEWS, StudyModule: Kind.MODULE}
+
+
+def page_key(page_id):
+    return f"page:{page_id}"
+
+
+def answer_key(answer_id):
+    return f"answer:{answer_id}"
+
+
+def split_key(key):
+    source, _sep, pk = key.partition(":")
+    return source, int(pk)
+
+
+def _raw_strings(data):
+    if isinstance(data, str):
+        yield strip_tags(data) if "<" in data else data
+    elif isinstance(data, dict):
+        # A block is {"type", "value", "id"}: only its value holds text.
+        yield from _raw_strings(
+            data["value"] if "type" in data and "value" in data else list(data.values())
+        )
+    elif isinstance(data, list):
+        for item in data:
+            yield from _raw_strings(item)
+
+
+def _stream_text(value):
+    """The words of a StreamField, read from its stored JSON: no block is
+    rebuilt (nor its images fetched), which keeps a full rebuild fast."""
+    if not value:
+        return ""
+    return " ".join(text for text in _raw_strings(list(value.raw_data)) if text.strip())
+
+
+def _page_fields(page):
+    if isinstance(page, PartyDocument):
+        return {
+            "number": page.number,
+            "number_value": page.number_value,
+            "document_type": page.document_type,
+            "status": page.status,
+            "date": page.issued_on,
+            "text": "\n".join(filter(None, [page.summary, _stream_text(page.body)])),
+        }
+    if isinstance(page, NewsArticle):
+        return {"date": page.date, "text": "\n".join([page.lead, _stream_text(page.body)])}
+    return {
+        "date": page.first_published_at.date() if page.first_published_at else None,
+        "text": strip_tags(page.intro),
+    }
+
+
+def _attachment_texts(page_ids):
+    rows = (
+        DocumentAttachment.objects.filter(
+            page_id__in=page_ids,
+            document__extracted_text__status=AttachmentText.Status.EXTRACTED,
+        )
+        .order_by("page_id", "sort_order", "pk")
+        .values_list("page_id", "document__extracted_text__text")
+    )
+    texts = {}
+    for page_id, text in rows:
+        texts.setdefault(page_id, []).append(text)
+    return {page_id: "\n".join(parts) for page_id, parts in texts.items()}
+
+
+def _folded(values):
+    return folded_words("\n".join(value or "" for value in values))
+
+
+def _build_pages(page_ids):
+    """Record values and reader paths for the live, indexed pages among ``page_ids``."""
+    built = {}
+    if not page_ids:
+        return built
+    audiences = {
+        row.page_id: row
+        for row in PageAudience.objects.filter(page_id__in=page_ids)
+        .select_related("unit")
+        .prefetch_related("reader_scopes")
+    }
+    attachments = _attachment_texts(page_ids)
+    for model, kind in PAGE_KINDS.items():
+        pages = model.objects.filter(pk__in=page_ids, live=True, alias_of__isnull=True)
+        for page in pages.select_related("locale"):
+            row = audiences.get(page.pk)
+            unit = row.unit if row else None
+            fields = _page_fields(page)
+            values = {
+                "kind": kind,
+                "object_id": page.pk,
+                "title": page.title,
+                "number": fields.get("number", ""),
+                "number_value": fields.get("number_value"),
+                "url": page.get_url() or "",
+                "unit": unit,
+                "unit_path": row.unit_path if row else "",
+                "unit_name": unit.name if unit else "",
+                "document_type": fields.get("document_type", ""),
+                "status": fields.get("status", ""),
+                "date": fields["date"],
+                "locale": page.locale.language_code,
+                "audience": row.audience if row else Audience.PUBLIC,
+                "text": fields["text"],
+                "attachment_text": attachments.get(page.pk, ""),
+            }
+            paths = [scope.path for scope in row.reader_scopes.all()] if row else []
+            built[page_key(page.pk)] = (values, paths)
+    return built
+
+
+def _build_answers(answer_ids):
+    built = {}
+    answers = AnswerEntry.objects.filter(pk__in=answer_ids, live=True).select_related("unit")
+    for answer in answers:
+        unit = answer.unit
+        values = {
+            "kind": Kind.ANSWER,
+            "object_id": answer.pk,
+            "title": answer.question,
+            "number": "",
+            "number_value": None,
+            "url": "",
+            "unit": unit,
+            "unit_path": unit.path,
+            "unit_name": unit.name,
+            "document_type": "",
+            "status": "",
+            "date": answer.updated_at.date(),
+            "locale": "",
+            "audience": answer.audience,
+            "text": strip_tags(answer.answer),
+            "attachment_text": "",
+        }
+        paths = [unit.path] if answer.audience == Audience.UNIT else []
+        built[answer_key(answer.pk)] = (values, paths)
+    return built
+
+
+@transaction.atomic
+def refresh(keys):
+    """Write the records for ``keys`` from the content; remove those no longer searchable.
+
+    Returns ``(written, removed)`` key lists.
+    """
+    keys = set(keys)
+    page_ids = [pk for source, pk in map(split_key, keys) if source == "page"]
+    answer_ids = [pk for source, pk in map(split_key, keys) if source == "answer"]
+    built = {**_build_pages(page_ids), **_build_answers(answer_ids)}
+    removed = sorted(keys - set(built))
+    SearchRecord.objects.filter(key__in=removed).delete()
+    existing = {r.key: r for r in SearchRecord.objects.filter(key__in=list(built))}
+    new, changed = [], []
+    for key, (values, _paths) in built.items():
+        values = {
+            **values,
+            "folded": _folded(
+                [values["title"], values["number"], values["text"], values["attachment_text"]]
+            ),
+            "folded_title": folded_words(values["title"])[:500],
+            "folded_number": folded_words(values["number"])[:64],
+        }
+        record = existing.get(key) or SearchRecord(key=key)
+        for name, value in values.items():
+            setattr(record, name, value)
+        (changed if record.pk else new).append(record)
+    SearchRecord.objects.bulk_create(new)
+    if changed:
+        now = timezone.now()
+        for record in changed:
+            record.updated_at = now
+        SearchRecord.objects.bulk_update(
+            changed, [*UPDATED_FIELDS, "folded", "folded_title", "folded_number", "updated_at"]
+        )
+    records = {r.key: r for r in (*new, *changed)}
+    SearchRecordScope.objects.filter(record__in=list(records.values())).delete()
+    SearchRecordScope.objects.bulk_create(
+        SearchRecordScope(record=records[key], path=path)
+        for key, (_values, paths) in built.items()
+        for path in set(paths)
+    )
+    return sorted(built), removed
+
+
+def searchable_keys():
+    """Every key that should be searchable now, pages first, in id order."""
+    for model in PAGE_KINDS:
+        ids = model.objects.filter(live=True, alias_of__isnull=True).values_list("pk", flat=True)
+        yield from (page_key(pk) for pk in ids.order_by("pk").iterator())
+    answer_ids = AnswerEntry.objects.filter(live=True).values_list("pk", flat=True)
+    yield from (answer_key(pk) for pk in answer_ids.order_by("pk").iterator())
+
+
+def keys_for_pages(pages):
+    """Keys for ``pages`` (ids or a queryset) that could be searchable."""
+    ids = pages.values_list("pk", flat=True) if hasattr(pages, "values_list") else pages
+    return [page_key(pk) for pk in ids]

@@ -1,0 +1,297 @@
+"""Archive search benchmark: latency of /api/search/ and the rebuild rate.
+
+A script, not a test (pytest ignores tests/benchmarks/). On the database that
+DATABASE_URL names and the engine OPENSEARCH_URL names (both started by
+scripts/test-services.sh), it:
+
+1. seeds a small unit tree and imports --db-items generated news and documents
+   (Vietnamese text, document numbers, PDF attachments on one in twenty
+   documents) with ``import_content --publish``;
+2. rebuilds the database records only and times a mix of 200 queries on the
+   database fallback, at 1 and 16 concurrent clients;
+3. imports the rest up to --items, runs ``rebuild_search_index`` (real pages ->
+   records -> bulk into a new index -> alias swap) and prints its rate;
+4. times the same mix on OpenSearch at 1 and 16 clients.
+
+The API is served by gunicorn (production settings, 4 workers) on 127.0.0.1
+and queried over HTTP. Queries: words with and without diacritics, quoted
+phrases, document numbers typed four ways, a number alone, and filters; a
+quarter are sent with a member's Bearer token.
+
+    uv run bash scripts/test-services.sh uv run python tests/benchmarks/search_bench.py
+    # smaller
+    uv run bash scripts/test-services.sh uv run python tests/benchmarks/search_bench.py \\
+        --items 20000 --db-items 5000
+"""
+
+import argparse
+import io
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+
+from tests.benchmarks.import_content import (  # noqa: E402
+    WORDS,
+    ItemMaker,
+    _create_database_if_missing,
+    import_file,
+    write_jsonl,
+)
+
+FOLD = str.maketrans(
+    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ",
+    "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd",
+)
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def query_mix(numbers, units, rng, size=200):
+    """200 realistic requests as (params, with_token)."""
+    mix = []
+    for n in range(size):
+        shape = n % 10
+        words = " ".join(rng.choice(WORDS) for _ in range(rng.choice([1, 2, 3])))
+        if shape in (0, 1, 2):
+            params = {"q": words}
+        elif shape in (3, 4):
+            params = {"q": words.translate(FOLD)}
+        elif shape == 5:
+            a, b = rng.sample(WORDS, 2)
+            params = {"q": f'"{a} {b}"'}
+        elif shape == 6:
+            number = rng.choice(numbers)
+            value, rest = number.split("-", 1)
+            kind, issuer = rest.split("/", 1)
+            params = {
+                "q": rng.choice(
+                    [
+                        number,
+                        f"{value}/{kind}",
+                        f"{value} {kind.lower()} {issuer.lower()}",
+                        f"{kind}/{issuer} {value}",
+                    ]
+                )
+            }
+        elif shape == 7:
+            params = {"q": rng.choice(numbers).split("-")[0]}
+        elif shape == 8:
+            params = {
+                "q": words,
+                "kind": "document",
+                "document_type": rng.choice(["NQ", "KH", "BC"]),
+            }
+        else:
+            params = {
+                "q": words.translate(FOLD),
+                "unit": rng.choice(units),
+                "include_subunits": "true",
+                "year": rng.choice([2021, 2022, 2023, 2024]),
+            }
+        mix.append((params, n % 4 == 0))
+    return mix
+
+
+def run_mix(base_url, mix, token, clients):
+    def one(item):
+        params, with_token = item
+        request = urllib.request.Request(
+            f"{base_url}/api/search/?{urllib.parse.urlencode(params)}"
+        )
+        if with_token:
+            request.add_header("Authorization", f"Bearer {token}")
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = json.loads(response.read())
+            backend = response.headers["X-Search-Backend"]
+        return (time.perf_counter() - started) * 1000, body["count"], backend
+
+    one(mix[0])  # warm up
+    with ThreadPoolExecutor(clients) as pool:
+        started = time.perf_counter()
+        results = list(pool.map(one, mix))
+        wall = time.perf_counter() - started
+    latencies = [ms for ms, _count, _backend in results]
+    backends = {backend for _ms, _count, backend in results}
+    hits = sum(1 for _ms, count, _backend in results if count)
+    return {
+        "p50": percentile(latencies, 0.5),
+        "p95": percentile(latencies, 0.95),
+        "mean": statistics.mean(latencies),
+        "qps": len(mix) / wall,
+        "backends": ",".join(sorted(backends)),
+        "with_results": hits,
+    }
+
+
+class Server:
+    """gunicorn serving the project on a free port, with or without the engine."""
+
+    def __init__(self, engine_url):
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+            "SECRET_KEY": "benchmark-only",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",
+            "LOG_LEVEL": "ERROR",
+        }
+        env.pop("OPENSEARCH_URL", None)
+        if engine_url:
+            env["OPENSEARCH_URL"] = engine_url
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "cms.wsgi",
+                "--workers",
+                "4",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "error",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{self.url}/api/search/?q=x", timeout=2).read()
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(20)
+
+
+def report(label, stats):
+    print(
+        f"{label}: p50 {stats['p50']:.1f} ms, p95 {stats['p95']:.1f} ms, mean "
+        f"{stats['mean']:.1f} ms, {stats['qps']:.0f} req/s, backend {stats['backends']}, "
+        f"{stats['with_results']}/200 queries with results",
+        flush=True,
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--db-items", type=int, default=20_000)
+    parser.add_argument("--target-p95", type=float, default=150.0)
+    parser.add_argument("--target-rate", type=float, default=500.0)
+    args = parser.parse_args()
+
+    # The import runs with Wagtail's database search backend, as in the import
+    # benchmark; archive search gets the engine explicitly below.
+    engine_url = os.environ.pop("OPENSEARCH_URL", None)
+    if not engine_url:
+        sys.exit("OPENSEARCH_URL is not set: run through scripts/test-services.sh")
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Max
+
+    from api.models import ReaderToken
+    from content_types.models import PartyDocument
+    from editorial.models import Member, Unit
+    from search.rebuild import rebuild
+
+    _create_database_if_missing(connection)
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", size="small", no_progress=True, stdout=io.StringIO())
+    units = list(Unit.objects.filter(home_page__isnull=False).order_by("path"))
+    member = Member.objects.active().select_related("user").first()
+    _token, raw_token = ReaderToken.objects.issue(member.user, name="search benchmark")
+    folder = Path(tempfile.mkdtemp(prefix="search-bench-"))
+    highest = PartyDocument.objects.aggregate(highest=Max("number_value"))["highest"] or 0
+    maker = ItemMaker(units, folder, run=int(time.time()), first_number=highest + 1)
+    rng = random.Random(7)
+
+    def import_items(count, start, label):
+        path = folder / f"items-{start}.jsonl"
+        write_jsonl(path, (maker.make(n) for n in range(start, start + count)))
+        seconds, _queries = import_file(path, label)
+        print(f"imported {count} items in {seconds:.0f} s", flush=True)
+
+    # Database fallback at --db-items
+    settings.SEARCH_ENGINE_URL = None
+    import_items(args.db_items, 0, f"import_content --publish, {args.db_items} items")
+    db_report = rebuild(use_engine=False)
+    print(f"database records: {db_report.records} in {db_report.seconds:.0f} s", flush=True)
+    numbers = list(PartyDocument.objects.order_by("?").values_list("number", flat=True)[:100])
+    mix = query_mix(numbers, [u.pk for u in units], rng)
+    server = Server(None)
+    try:
+        for clients in (1, 16):
+            report(
+                f"database fallback, {db_report.records} items, {clients} clients",
+                run_mix(server.url, mix, raw_token, clients),
+            )
+    finally:
+        server.stop()
+
+    # OpenSearch at --items
+    rest = args.items - args.db_items
+    if rest > 0:
+        import_items(rest, args.db_items, f"import_content --publish, {rest} more items")
+    settings.SEARCH_ENGINE_URL = engine_url
+    settings.SEARCH_INDEX = os.environ.get("SEARCH_INDEX", "stdv_archive")
+    started = time.perf_counter()
+    call_command("rebuild_search_index", verbosity=0, stdout=io.StringIO())
+    seconds = time.perf_counter() - started
+    from search.models import SearchRecord
+
+    total = SearchRecord.objects.count()
+    rate = total / seconds
+    print(
+        f"rebuild_search_index (pages -> records -> new index -> alias swap): {total} items "
+        f"in {seconds:.0f} s = {rate:.0f} items/s (target {args.target_rate:.0f})",
+        flush=True,
+    )
+    server = Server(engine_url)
+    failed = rate < args.target_rate
+    try:
+        for clients in (1, 16):
+            stats = run_mix(server.url, mix, raw_token, clients)
+            report(f"OpenSearch, {total} items, {clients} clients", stats)
+            if clients == 16 and stats["p95"] > args.target_p95:
+                failed = True
+    finally:
+        server.stop()
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""Archive search fixtures: one corpus per module, searched through both back ends.
+
+The corpus is written once per module inside a transaction that is rolled
+back at the end, and indexed into an OpenSearch index of the module's own
+(``OPENSEARCH_URL``, started by scripts/test-services.sh). ``backend`` runs
+a test once against the engine and once against the database fallback.
+"""
+
+import datetime
+import os
+import uuid
+from types import SimpleNamespace
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from wagtail.models import Page
+
+from content_types.models import (
+    AnswerEntry,
+    Audience,
+    DocumentIndexPage,
+    NewsArticle,
+    NewsIndexPage,
+    PartyDocument,
+)
+from editorial.factories import MemberFactory, UserFactory, make_unit
+from editorial.models import UnitLevel
+from editorial.provisioning import provision_board
+from search import engine
+from search.rebuild import rebuild
+
+ENGINE_URL = os.environ.get("OPENSEARCH_URL")
+
+
+def engine_settings(index):
+    return override_settings(
+        SEARCH_ENGINE_URL=ENGINE_URL, SEARCH_INDEX=index, SEARCH_ENGINE_REFRESH=True
+    )
+
+
+def drop_index(alias):
+    with engine_settings(alias):
+        engine.client().indices.delete(index=f"{alias}_*", ignore_unavailable=True)
+
+
+def unique_index():
+    return f"stdv_test_{uuid.uuid4().hex[:12]}"
+
+
+def home(unit):
+    return Page.objects.get(pk=unit.home_page_id)
+
+
+def publish_news(unit, title, lead="", audience=Audience.PUBLIC, units=(), **fields):
+    article = NewsArticle(title=title, lead=lead or title, audience=audience, **fields)
+    NewsIndexPage.objects.child_of(home(unit)).get().add_child(instance=article)
+    article.audience_units.set(units)
+    article.save_revision().publish()
+    return article
+
+
+def publish_document(unit, number, document_type, title, issued_on, **fields):
+    page = PartyDocument(
+        title=title, number=number, document_type=document_type, issued_on=issued_on, **fields
+    )
+    DocumentIndexPage.objects.child_of(home(unit)).get().add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def member_of(unit, username):
+    return MemberFactory(branch=unit, user=UserFactory(username=username)).user
+
+
+def build_corpus():
+    province = make_unit(
+        "TN", level=UnitLevel.PROVINCE, name="Tỉnh ủy Thái Nguyên", short_name="TU"
+    )
+    district = make_unit(
+        "DT", parent=province, level=UnitLevel.DISTRICT, name="Huyện ủy Đại Từ", short_name="HU"
+    )
+    district_2 = make_unit(
+        "PL", parent=province, level=UnitLevel.DISTRICT, name="Huyện ủy Phú Lương", short_name="HU"
+    )
+    grassroots = make_unit(
+        "DT-X1",
+        parent=district,
+        level=UnitLevel.GRASSROOTS,
+        name="Đảng ủy xã Hà Thượng",
+        short_name="ĐUK",
+    )
+    branch = make_unit("DT-X1-C1", parent=grassroots, level=UnitLevel.BRANCH, short_name="CB")
+    branch_2 = make_unit("PL-C1", parent=district_2, level=UnitLevel.BRANCH, short_name="CB")
+    for unit in (province, district, district_2, grassroots):
+        unit.refresh_from_db()
+        provision_board(unit)
+    for unit in (province, district, district_2, grassroots, branch, branch_2):
+        unit.refresh_from_db()
+    day = datetime.date
+    docs = SimpleNamespace(
+        digital=publish_document(
+            grassroots,
+            "619-BC/ĐUK",
+            "BC",
+            "Báo cáo kết quả thực hiện Nghị quyết về chuyển đổi số",
+            day(2025, 6, 2),
+            summary="Nghị quyết của Đảng ủy về chuyển đổi số trong công tác đảng.",
+        ),
+        other_number=publish_document(
+            grassroots,
+            "620-BC/ĐUK",
+            "BC",
+            "Báo cáo sơ kết công tác dân vận",
+            day(2025, 6, 9),
+            summary="Sơ kết sáu tháng công tác dân vận.",
+        ),
+        old_resolution=publish_document(
+            province,
+            "05-NQ/TU",
+            "NQ",
+            "Nghị quyết về phát triển nông nghiệp",
+            day(2019, 3, 1),
+            summary="Nông nghiệp hữu cơ và chuyển đổi số trong sản xuất.",
+            status="expired",
+        ),
+        folded_title=publish_document(
+            district,
+            "12-KH/HU",
+            "KH",
+            "Ke hoach chuyen doi so nam 2024",
+            day(2024, 1, 5),
+            summary="Kế hoạch triển khai.",
+        ),
+        members_only=publish_document(
+            district,
+            "15-CT/HU",
+            "CT",
+            "Chỉ thị về bảo vệ bí mật nhà nước",
+            day(2025, 2, 1),
+            audience=Audience.MEMBERS,
+        ),
+    )
+    news = SimpleNamespace(
+        public=publish_news(
+            province,
+            "Hội nghị triển khai chuyển đổi số toàn tỉnh",
+            lead="Tỉnh ủy triển khai chuyển đổi số",
+            date=day(2025, 5, 20),
+        ),
+        unit_only=publish_news(
+            grassroots,
+            "Sinh hoạt chi bộ chuyên đề mật mã",
+            lead="Chỉ đảng viên đảng ủy xã",
+            audience=Audience.UNIT,
+            date=day(2025, 4, 1),
+        ),
+        branch_only=publish_news(
+            grassroots,
+            "Phân công đảng viên chi bộ một mật mã",
+            lead="Riêng chi bộ một",
+            audience=Audience.UNIT,
+            units=[branch],
+            date=day(2025, 4, 2),
+        ),
+    )
+    draft = NewsArticle(title="Bản nháp mật mã chưa đăng", lead="nháp", live=False)
+    NewsIndexPage.objects.child_of(home(province)).get().add_child(instance=draft)
+    draft.save_revision()
+    answer = AnswerEntry.objects.create(
+        question="Đảng phí mật mã đóng thế nào?",
+        answer="<p>Hằng tháng tại chi bộ.</p>",
+        unit=grassroots,
+        audience=Audience.UNIT,
+    )
+    answer.save_revision().publish()
+    readers = {
+        "anonymous": None,
+        "branch member": member_of(branch, "dv-chi-bo-1"),
+        "other district member": member_of(branch_2, "dv-phu-luong"),
+    }
+    units = SimpleNamespace(
+        province=province,
+        district=district,
+        district_2=district_2,
+        grassroots=grassroots,
+        branch=branch,
+        branch_2=branch_2,
+    )
+    return SimpleNamespace(units=units, docs=docs, news=news, answer=answer, readers=readers)
+
+
+@pytest.fixture(scope="module")
+def corpus(django_db_setup, django_db_blocker):
+    """The module's content, in the database and (when an engine runs) in its own index."""
+    alias = unique_index()
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            data = build_corpus()
+            if ENGINE_URL:
+                with engine_settings(alias):
+                    rebuild()
+            else:
+                rebuild(use_engine=False)
+            data.index = alias
+            yield data
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            if ENGINE_URL:
+                drop_index(alias)
+
+
+@pytest.fixture(params=["opensearch", "database"])
+def backend(request, corpus, db):
+    """Run the test against the engine, then against the database fallback."""
+    if request.param == "opensearch":
+        if not ENGINE_URL:
+            pytest.skip("OPENSEARCH_URL is not set (scripts/test-services.sh starts a node)")
+        with engine_settings(corpus.index):
+            yield request.param
+    else:
+        with override_settings(SEARCH_ENGINE_URL=None):
+            yield request.param
