@@ -13,6 +13,7 @@ serialiser over the same scoped queryset.
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from rest_framework.renderers import JSONRenderer
 from wagtail.api.v2.filters import (
@@ -41,7 +42,8 @@ from .conditional import (
 )
 from .exceptions import ApiError, BadParameter
 from .filters import ContentFieldsFilter, UnitFeedFilter
-from .representation import page_detail, page_summaries
+from .locales import reader_locale
+from .representation import page_detail, page_summaries, translations_of
 from .visibility import audience_key, readable_pages, visible_documents
 
 # The fields ``?fields=`` may ask for, per type (Wagtail reads ``api_fields``
@@ -115,7 +117,11 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
         return cls._convert_api_fields(cls.body_fields + API_FIELDS.get(model, []))
 
     def get_base_queryset(self):
-        return readable_pages(self.request.user)
+        pages = readable_pages(self.request.user)
+        if self.action == "listing_view":
+            # One language per listing, chosen by ?locale= or Accept-Language.
+            pages = pages.filter(locale__language_code=reader_locale(self.request))
+        return pages
 
     def handle_exception(self, exc):
         # Wagtail answers its own errors as {"message"}; ours carry a stable code.
@@ -130,10 +136,14 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
         return the validators to send with the full response."""
         version, modified = content_version()
         viewer = audience_key(request.user)
-        etag = make_etag(kind, viewer, request.get_full_path(), version)
+        # The language is part of what the caller sees (Accept-Language may choose it).
+        language = reader_locale(request)
+        etag = make_etag(kind, f"{viewer}|{language}", request.get_full_path(), version)
         public = viewer == "public"
         if not_modified(request, etag, modified):
-            return not_modified_response(etag, modified, public=public), None
+            response = not_modified_response(etag, modified, public=public)
+            patch_vary_headers(response, ["Accept-Language"])
+            return response, None
         return None, (etag, modified, public)
 
     def _respond(self, request, data, validators):
@@ -141,6 +151,7 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
         body = JSONRenderer().render(data)
         cache.set(body_cache_key(request, etag), (body, public), BODY_CACHE_SECONDS)
         response = HttpResponse(body, content_type="application/json")
+        patch_vary_headers(response, ["Accept-Language"])
         return apply_validators(response, etag, modified, public=public)
 
     def _cached(self, request, validators):
@@ -152,6 +163,7 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
             return None
         body, public = hit
         response = HttpResponse(body, content_type="application/json")
+        patch_vary_headers(response, ["Accept-Language"])
         return apply_validators(response, etag, modified, public=public)
 
     def listing_view(self, request):
@@ -198,4 +210,5 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
                     .values_list("pk", flat=True)
                 )
             data = page_detail(page, request, files)
+            data["translations"] = translations_of(page, request)
         return self._respond(request, data, validators)

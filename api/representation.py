@@ -16,6 +16,8 @@ from wagtail.rich_text import expand_db_html
 
 from content_types.models import NewsArticle, PageAudience, PartyDocument
 
+from .locales import is_fallback
+
 THUMBNAIL = "fill-480x270|format-jpeg"
 LARGE = "max-1200x1200|format-jpeg"
 
@@ -104,6 +106,9 @@ def page_summary(page, specific, unit, images, request):
         else None,
         "unit": unit_summary(unit),
         "image": None,
+        "locale": page.locale.language_code,
+        # The Vietnamese original mirrored into another language: not translated yet.
+        "fallback": is_fallback(page, page.locale.language_code),
     }
     if isinstance(specific, NewsArticle):
         item.update(
@@ -139,13 +144,19 @@ LISTING_PAGE_FIELDS = (
     "last_published_at",
     "path",
     "depth",
-    "locale_id",
+    "alias_of_id",
+    "locale__language_code",
 )
 
 
 def page_summaries(page_ids, request):
     """Listing items for ``page_ids``, in that order, in a constant number of queries."""
-    pages = {p.pk: p for p in Page.objects.filter(pk__in=page_ids).only(*LISTING_PAGE_FIELDS)}
+    pages = {
+        p.pk: p
+        for p in Page.objects.filter(pk__in=page_ids)
+        .select_related("locale")
+        .only(*LISTING_PAGE_FIELDS)
+    }
     ordered = [pages[pk] for pk in page_ids if pk in pages]
     specific = _specifics(ordered)
     units = _units(ordered)
@@ -202,3 +213,28 @@ def page_detail(page, request, files):
     elif hasattr(page, "intro"):
         item["intro"] = absolute_links(expand_db_html(page.intro), request)
     return item
+
+
+def translations_of(page, request):
+    """The item in the other languages the caller may read, one entry per language."""
+    from .visibility import readable_pages
+
+    others = (
+        readable_pages(request.user)
+        .filter(translation_key=page.translation_key)
+        .exclude(pk=page.pk)
+        .select_related("locale")
+        .only("pk", "alias_of_id", "locale__language_code")
+        .order_by("locale__language_code")
+    )
+    return [
+        {
+            "locale": other.locale.language_code,
+            "id": other.pk,
+            "fallback": is_fallback(other, other.locale.language_code),
+            "detail_url": request.build_absolute_uri(
+                reverse("api_v2:pages:detail", args=[other.pk])
+            ),
+        }
+        for other in others
+    ]

@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -40,6 +41,7 @@ from .conditional import (
     not_modified_response,
 )
 from .exceptions import BadParameter
+from .locales import reader_locale
 from .models import PageChange
 from .pages import parse_window
 from .representation import page_summaries
@@ -144,7 +146,7 @@ class SyncView(APIView):
         ),
     )
     def get(self, request):
-        unknown = set(request.GET) - {"since", "limit", "offset"}
+        unknown = set(request.GET) - {"since", "limit", "offset", "locale"}
         if unknown:
             name = sorted(unknown)[0]
             raise BadParameter(name, _("Unknown parameter: %(name)s.") % {"name": name})
@@ -152,16 +154,19 @@ class SyncView(APIView):
         _offset, limit = parse_window(request, limit_max=500, default=200)
         until_id = PageChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         viewer = audience_key(request.user)
-        etag = make_etag("sync", viewer, str(since), limit, content_version()[0])
+        language = reader_locale(request)
+        etag = make_etag("sync", viewer, language, str(since), limit, content_version()[0])
         public = viewer == "public"
         if not_modified(request, etag):
-            return not_modified_response(etag, public=public)
+            return _vary(not_modified_response(etag, public=public))
         # Many phones sync from the same cursor (e.g. after a morning's news):
         # the body is kept under its ETag, which a new content version replaces.
         key = body_cache_key(request, etag)
         if (cached := cache.get(key)) is not None:
-            return apply_validators(
-                HttpResponse(cached, content_type="application/json"), etag, public=public
+            return _vary(
+                apply_validators(
+                    HttpResponse(cached, content_type="application/json"), etag, public=public
+                )
             )
 
         after = Q(last_published_at__gt=since.published) | Q(
@@ -170,6 +175,7 @@ class SyncView(APIView):
         rows = list(
             readable_pages(request.user)
             .filter(after, audience_row__isnull=False)  # content pages, not indexes
+            .filter(locale__language_code=language)
             .order_by("last_published_at", "pk")
             .values_list("pk", "last_published_at")[: limit + 1]
         )
@@ -187,7 +193,13 @@ class SyncView(APIView):
         rendered = JSONRenderer().render(body)
         cache.set(key, rendered, SYNC_CACHE_SECONDS)
         response = HttpResponse(rendered, content_type="application/json")
-        return apply_validators(response, etag, public=public)
+        return _vary(apply_validators(response, etag, public=public))
+
+
+def _vary(response):
+    """The language may come from Accept-Language: caches must keep one copy per language."""
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
 
 
 def _next_cursor(since, rows, has_more, until_id):
