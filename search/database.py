@@ -153,9 +153,9 @@ def search(params, branch_path):
     return len(rows), hits, _facets(rows)
 
 
-def suggest(prefix, branch_path, size=8):
+def suggest(prefix, branch_path, locale, size=8):
     words = [fold(word) for word in parse_query(prefix).terms]
-    records = SearchRecord.objects.filter(readable(branch_path))
+    records = SearchRecord.objects.filter(readable(branch_path), locale=locale)
     for word in words[:-1]:
         records = records.filter(folded_title__contains=f" {word} ")
     if words:

@@ -49,7 +49,11 @@ vi_prefix = analyzer(
 
 
 def _text(**extra):
-    return Text(analyzer=vi_exact, fields={"folded": Text(analyzer=vi_folded), **extra})
+    # ``english`` stems English text (conferences ~ conference) for English readers.
+    return Text(
+        analyzer=vi_exact,
+        fields={"folded": Text(analyzer=vi_folded), "english": Text(analyzer="english"), **extra},
+    )
 
 
 class SearchDocument(Document):
@@ -89,6 +93,8 @@ FOLDED_FIELDS = [
 EXACT_FIELDS = ["title^3", "text", "attachment_text"]
 PHRASE_FIELDS = ["title.folded^2", "text.folded", "attachment_text.folded"]
 HIGHLIGHT_FIELDS = ["text.folded", "attachment_text.folded", "title.folded"]
+# Per language, the analysed fields added to the folded ones.
+LANGUAGE_FIELDS = {"en": ["title.english^3", "text.english", "attachment_text.english"]}
 
 
 def _client(url):
@@ -260,12 +266,13 @@ def _filters(params, branch_path):
     return filters
 
 
-def _text_query(parsed):
+def _text_query(parsed, locale=""):
     must, should = [], []
     free = parsed.free_text
     if free:
+        fields = FOLDED_FIELDS + LANGUAGE_FIELDS.get(locale, [])
         must.append(
-            Q("multi_match", query=free, type="cross_fields", operator="and", fields=FOLDED_FIELDS)
+            Q("multi_match", query=free, type="cross_fields", operator="and", fields=fields)
         )
         should += [
             Q("multi_match", query=free, type="best_fields", fields=EXACT_FIELDS, boost=2),
@@ -306,7 +313,7 @@ def build_search(params, branch_path):
     if params.parsed.is_empty:
         search = search.sort("-date", "-object_id")
     else:
-        search = search.query(_boosted(_text_query(params.parsed)))
+        search = search.query(_boosted(_text_query(params.parsed, params.locale)))
         search = search.highlight(
             *HIGHLIGHT_FIELDS,
             fragment_size=160,
@@ -356,10 +363,11 @@ def search(params, branch_path):
     return response["hits"]["total"]["value"], hits, facets
 
 
-def suggest(prefix, branch_path, size=8):
+def suggest(prefix, branch_path, locale, size=8):
     search = (
         Search(index=conf.index_alias())
         .filter(audience_filter(branch_path))
+        .filter(Q("term", locale=locale))
         .query(Q("match", **{"title.prefix": {"query": prefix, "operator": "and"}}))
         .source(["kind", "object_id", "title", "url"])
     )[:size]

@@ -2,8 +2,11 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from wagtail.coreutils import get_content_languages
 
 from content_types.models import DocumentStatus
 from content_types.symbols import DocumentType
@@ -13,6 +16,34 @@ from .models import Kind
 from .text import ParsedQuery, parse_query
 
 MAX_PAGE_SIZE = 50
+
+
+def reader_language(code):
+    """The language searched: ``locale`` when given, else the request's language
+    (Accept-Language, activated by LocaleMiddleware), else Vietnamese."""
+    languages = get_content_languages()
+    if code:
+        if code not in languages:
+            raise serializers.ValidationError(
+                _("Unknown language; use one of: %(codes)s.") % {"codes": ", ".join(languages)},
+                code="unknown_locale",
+            )
+        return code
+    active = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return active if active in languages else settings.LANGUAGE_CODE
+
+
+class LanguageField(serializers.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(required=False, allow_blank=True, max_length=16, default="", **kwargs)
+
+    def to_internal_value(self, data):
+        return reader_language(super().to_internal_value(data))
+
+    def validate_empty_values(self, data):
+        if data is serializers.empty:
+            return True, reader_language("")
+        return super().validate_empty_values(data)
 
 
 class SearchQuerySerializer(serializers.Serializer):
@@ -25,7 +56,7 @@ class SearchQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(required=False, min_value=1900, max_value=2200)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
-    locale = serializers.CharField(required=False, max_length=16)
+    locale = LanguageField()
     page = serializers.IntegerField(required=False, min_value=1, max_value=500, default=1)
     page_size = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=20
@@ -48,6 +79,7 @@ class SearchQuerySerializer(serializers.Serializer):
 
 class SuggestQuerySerializer(serializers.Serializer):
     q = serializers.CharField(max_length=100)
+    locale = LanguageField()
 
 
 @dataclass

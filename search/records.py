@@ -152,7 +152,9 @@ def _build_pages(page_ids):
 
 def _build_answers(answer_ids):
     built = {}
-    answers = AnswerEntry.objects.filter(pk__in=answer_ids, live=True).select_related("unit")
+    answers = AnswerEntry.objects.filter(pk__in=answer_ids, live=True).select_related(
+        "unit", "locale"
+    )
     for answer in answers:
         unit = answer.unit
         values = {
@@ -168,7 +170,7 @@ def _build_answers(answer_ids):
             "document_type": "",
             "status": "",
             "date": answer.updated_at.date(),
-            "locale": "",
+            "locale": answer.locale.language_code,
             "audience": answer.audience,
             "text": strip_tags(answer.answer),
             "attachment_text": "",

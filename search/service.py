@@ -60,8 +60,8 @@ def run_search(params, user):
     return body, backend
 
 
-def run_suggest(prefix, user):
-    rows, backend = _backend_call("suggest", prefix, reader_branch_path(user))
+def run_suggest(prefix, user, locale):
+    rows, backend = _backend_call("suggest", prefix, reader_branch_path(user), locale)
     return [
         {
             "id": row["object_id"],

@@ -31,7 +31,8 @@ class SuggestView(APIView):
     def get(self, request):
         serializer = SuggestQuerySerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
-        results, backend = run_suggest(serializer.validated_data["q"], request.user)
+        data = serializer.validated_data
+        results, backend = run_suggest(data["q"], request.user, data["locale"])
         return Response(
             {"results": results},
             headers={"X-Search-Backend": backend, "Cache-Control": "private, no-cache"},
