@@ -15,11 +15,10 @@ def _fresh_permission_cache():
     clear_permission_cache()
 
 
-@pytest.fixture
-def unit_tree(db):
+def build_unit_tree(*, board_on_branch=False):
     """A small province: two districts, two grassroots units under the first
     district, and two branches under the first grassroots unit. Every unit
-    except the branches has a board."""
+    except the branches has a board (the first branch too, if asked)."""
     province = make_unit(
         "TN", level=UnitLevel.PROVINCE, name="Tỉnh ủy Thái Nguyên", short_name="TU"
     )
@@ -38,12 +37,18 @@ def unit_tree(db):
         branch=branch,
         branch_2=branch_2,
     )
-    for unit in (province, district, district_2, grassroots, grassroots_2):
+    with_boards = [province, district, district_2, grassroots, grassroots_2]
+    for unit in with_boards + ([branch] if board_on_branch else []):
         unit.refresh_from_db()
         provision_board(unit)
     for name in vars(units):
         getattr(units, name).refresh_from_db()
     return units
+
+
+@pytest.fixture
+def unit_tree(db):
+    return build_unit_tree()
 
 
 @pytest.fixture

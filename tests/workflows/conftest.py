@@ -5,46 +5,19 @@ from django.db import transaction
 from wagtail.models import Page
 
 from content_types.models import NewsArticle, NewsIndexPage
-from editorial.factories import MemberFactory, UserFactory, make_unit
-from editorial.models import BoardRole, CommitteeRole, CommitteeRoleKind, UnitLevel
-from editorial.provisioning import add_board_member, clear_permission_cache, provision_board
+from editorial.factories import MemberFactory, UserFactory
+from editorial.models import BoardRole, CommitteeRole, CommitteeRoleKind
+from editorial.provisioning import add_board_member, clear_permission_cache
+from tests.conftest import build_unit_tree
 
 ROLES = (BoardRole.EDITOR, BoardRole.REVIEWER, BoardRole.APPROVER)
-
-
-def build_unit_tree():
-    """The same tree as the ``unit_tree`` fixture (tests/conftest.py)."""
-    province = make_unit(
-        "TN", level=UnitLevel.PROVINCE, name="Tỉnh ủy Thái Nguyên", short_name="TU"
-    )
-    district = make_unit("DT", parent=province, level=UnitLevel.DISTRICT, short_name="HU")
-    district_2 = make_unit("PL", parent=province, level=UnitLevel.DISTRICT, short_name="HU")
-    grassroots = make_unit("DT-X1", parent=district, level=UnitLevel.GRASSROOTS, short_name="ĐU")
-    grassroots_2 = make_unit("DT-X2", parent=district, level=UnitLevel.GRASSROOTS, short_name="ĐU")
-    branch = make_unit("DT-X1-C1", parent=grassroots, level=UnitLevel.BRANCH, short_name="CB")
-    branch_2 = make_unit("DT-X1-C2", parent=grassroots, level=UnitLevel.BRANCH, short_name="CB")
-    tree = SimpleNamespace(
-        province=province,
-        district=district,
-        district_2=district_2,
-        grassroots=grassroots,
-        grassroots_2=grassroots_2,
-        branch=branch,
-        branch_2=branch_2,
-    )
-    for unit in (province, district, district_2, grassroots, grassroots_2, branch):
-        unit.refresh_from_db()
-        provision_board(unit)
-    for name in vars(tree):
-        getattr(tree, name).refresh_from_db()
-    return tree
 
 
 def build_org():
     """The test province with a board on the first branch too, and an editor, a
     reviewer and an approver on every board; the province also has a deputy head
     (a reviewer who is the provincial committee's deputy secretary)."""
-    tree = build_unit_tree()
+    tree = build_unit_tree(board_on_branch=True)
     units = {
         "province": tree.province,
         "district": tree.district,
