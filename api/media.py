@@ -13,7 +13,9 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.views.static import serve
 from wagtail.documents import get_document_model
+from wagtail.documents.permissions import permission_policy as document_permission_policy
 from wagtail.images import get_image_model
+from wagtail.images.permissions import permission_policy as image_permission_policy
 
 from .visibility import visible_documents, visible_images
 from .wagtail_hooks import _caller
@@ -34,11 +36,28 @@ def _guard(path):
     return None
 
 
+def _editor_may_use(user, visible, pk):
+    """Editors see the files of their collections in the admin (thumbnails,
+    choosers) whatever the audience of the pages using them."""
+    if not (user.is_authenticated and user.has_perm("wagtailadmin.access_admin")):
+        return False
+    if visible is visible_images:
+        model, policy = get_image_model(), image_permission_policy
+    else:
+        model, policy = get_document_model(), document_permission_policy
+    return policy.user_has_any_permission_for_instance(
+        user, ["choose", "change"], model.objects.get(pk=pk)
+    )
+
+
 def serve_media(request, path):
     guard = _guard(path)
     if guard is not None:
         visible, pk = guard
-        if pk is None or not visible(_caller(request)).filter(pk=pk).exists():
+        caller = _caller(request)
+        if pk is None or not (
+            visible(caller).filter(pk=pk).exists() or _editor_may_use(caller, visible, pk)
+        ):
             raise Http404
     prefix = getattr(settings, "MEDIA_ACCEL_REDIRECT", "")
     if prefix:

@@ -53,3 +53,17 @@ def test_production_hands_the_bytes_to_the_web_server(api, audience_content):
         api("anonymous").get(media_paths(audience_content, "members")["original"]).status_code
         == 404
     )
+
+
+def test_editors_see_their_collections_files_in_the_admin(
+    client, audience_content, unit_tree, board_user, admin_user
+):
+    paths = media_paths(audience_content, "branch only")
+    client.force_login(admin_user)
+    assert client.get(paths["original"]).status_code == 200
+    assert client.get(paths["document"]).status_code == 200
+
+    # An editor of another district's board has no rights on the root collection's files.
+    outsider = board_user(unit_tree.district_2)
+    client.force_login(outsider)
+    assert client.get(paths["original"]).status_code == 404
