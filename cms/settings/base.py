@@ -158,6 +158,8 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = ADMIN_LANGUAGES
 STATIC_ROOT = BASE_DIR / "static"
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Production: after the audience check the web server sends the file (api/media.py).
+MEDIA_ACCEL_REDIRECT = env("MEDIA_ACCEL_REDIRECT", "")
 MEDIA_URL = "/media/"
 
 STORAGES = {
