@@ -13,9 +13,8 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.views.static import serve
 from wagtail.documents import get_document_model
-from wagtail.documents.permissions import permission_policy as document_permission_policy
 from wagtail.images import get_image_model
-from wagtail.images.permissions import permission_policy as image_permission_policy
+from wagtail.permissions import policy_registry
 
 from .visibility import visible_documents, visible_images
 from .wagtail_hooks import _caller
@@ -41,11 +40,8 @@ def _editor_may_use(user, visible, pk):
     choosers) whatever the audience of the pages using them."""
     if not (user.is_authenticated and user.has_perm("wagtailadmin.access_admin")):
         return False
-    if visible is visible_images:
-        model, policy = get_image_model(), image_permission_policy
-    else:
-        model, policy = get_document_model(), document_permission_policy
-    return policy.user_has_any_permission_for_instance(
+    model = get_image_model() if visible is visible_images else get_document_model()
+    return policy_registry.get_by_type(model).user_has_any_permission_for_instance(
         user, ["choose", "change"], model.objects.get(pk=pk)
     )
 
