@@ -104,6 +104,8 @@ def log_in(page, base_url, username):
 
 
 def open_action_menu(page):
+    # The admin's scripts must have connected the dropdown before it is clicked.
+    page.wait_for_load_state("networkidle")
     page.locator("footer [data-w-dropdown-target='toggle']").first.click()
 
 
@@ -113,7 +115,8 @@ def test_editor_submits_approver_approves_api_returns_it(live_server, browser, s
     base = live_server.url
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    # Generous: the suite runs on two workers beside PostgreSQL and OpenSearch.
+    page.set_default_timeout(60_000)
 
     log_in(page, base, "dan-tien-editor")
     screenshot(page, "editor-dashboard")
@@ -126,6 +129,11 @@ def test_editor_submits_approver_approves_api_returns_it(live_server, browser, s
     editor_area = page.locator(".public-DraftEditor-content").first
     editor_area.click()
     editor_area.type("Sáng nay, hơn 200 người đã tham gia ngày ra quân.")
+    # Draftail copies its content to the form's input after a pause in typing:
+    # submitting before that would save an empty paragraph.
+    page.wait_for_function(
+        "() => document.querySelector('input[name=\"body-0-value\"]').value.includes('200')"
+    )
     screenshot(page, "editor-writes-news")
     page.get_by_role("tab", name="Promote").click()
     page.fill("#id_slug", "ra-quan-lam-duong")
@@ -138,6 +146,7 @@ def test_editor_submits_approver_approves_api_returns_it(live_server, browser, s
     article = NewsArticle.objects.get(title=TITLE)
     assert not article.live
     assert article.current_workflow_task is not None
+    assert "200 người" in str(article.get_latest_revision().as_object().body)
 
     context.clear_cookies()
     log_in(page, base, "dan-tien-approver")
@@ -148,10 +157,13 @@ def test_editor_submits_approver_approves_api_returns_it(live_server, browser, s
     approve = page.locator(
         "button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])"
     ).first
+    page.wait_for_load_state("networkidle")
     if not approve.is_visible():
         open_action_menu(page)
+    approve.wait_for(state="visible")
     screenshot(page, "approver-opens-item")
-    approve.click()
+    with page.expect_navigation():
+        approve.click()
     page.wait_for_url(f"{base}/admin/pages/{index.pk}/")
     screenshot(page, "approver-approved")
     assert NewsArticle.objects.get(pk=article.pk).live
