@@ -106,11 +106,14 @@ def unit_home_page_model():
     return apps.get_model(settings.EDITORIAL_UNIT_HOME_PAGE_MODEL)
 
 
-def _grant(group, role, page, collection):
-    for permission_id in _permission_ids(tuple(PAGE_PERMISSIONS[role])):
-        GroupPagePermission.objects.get_or_create(
-            group=group, page=page, permission_id=permission_id
-        )
+def _grant(group, role, pages, collection):
+    """Give ``group`` the role's rights on ``pages`` (a home page in each
+    language), on ``collection`` and globally."""
+    for page in pages:
+        for permission_id in _permission_ids(tuple(PAGE_PERMISSIONS[role])):
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=page, permission_id=permission_id
+            )
     for permission_id in _permission_ids(tuple(COLLECTION_PERMISSIONS[role])):
         GroupCollectionPermission.objects.get_or_create(
             group=group, collection=collection, permission_id=permission_id
@@ -124,7 +127,7 @@ def platform_admin_group():
         _grant(
             group,
             BoardRole.PLATFORM_ADMIN,
-            Page.get_first_root_node(),
+            [Page.get_first_root_node()],
             Collection.get_first_root_node(),
         )
     return group
@@ -187,9 +190,7 @@ def provision_board(unit):
     # The board works on its home page in every language's tree.
     homes = list(home.get_translations(inclusive=True))
     for role in BOARD_ROLES:
-        group = _role_group(board, role)
-        for page in homes:
-            _grant(group, role, page, collection)
+        _grant(_role_group(board, role), role, homes, collection)
     return board
 
 
@@ -250,9 +251,10 @@ def grant_on_home_translations(progress=None):
         missing = Page.objects.filter(translation_key=unit.home_page.translation_key).exclude(
             group_permissions__group=board_group.group
         )
-        for page in missing:
-            _grant(board_group.group, board_group.role, page, ensure_collection(unit))
-            granted += 1
+        missing = list(missing)
+        if missing:
+            _grant(board_group.group, board_group.role, missing, ensure_collection(unit))
+            granted += len(missing)
         if progress:
             progress(done, total)
     return granted
