@@ -50,9 +50,15 @@ vi_prefix = analyzer(
 
 def _text(**extra):
     # ``english`` stems English text (conferences ~ conference) for English readers.
+    # The folded field keeps offsets in its postings: snippets are cut from
+    # them rather than by analysing the text again for every hit.
     return Text(
         analyzer=vi_exact,
-        fields={"folded": Text(analyzer=vi_folded), "english": Text(analyzer="english"), **extra},
+        fields={
+            "folded": Text(analyzer=vi_folded, index_options="offsets"),
+            "english": Text(analyzer="english"),
+            **extra,
+        },
     )
 
 
@@ -135,6 +141,34 @@ def create_index(name):
     client().indices.create(index=name, body=index_body())
 
 
+# While a rebuild loads a new index nobody searches it yet: no refreshes, no
+# replicas to copy to and no flush per request, then all of them back at once.
+LOADING_SETTINGS = {
+    "refresh_interval": "-1",
+    "number_of_replicas": 0,
+    "translog.durability": "async",
+}
+
+
+def start_loading(name):
+    client().indices.put_settings(index=name, body={"index": LOADING_SETTINGS})
+
+
+def finish_loading(name):
+    es = client()
+    es.indices.put_settings(
+        index=name,
+        body={
+            "index": {
+                "refresh_interval": "1s",
+                "number_of_replicas": conf.replicas(),
+                "translog.durability": "request",
+            }
+        },
+    )
+    es.indices.refresh(index=name)
+
+
 def ensure_index():
     """Create an index behind the alias if there is none yet; return the alias."""
     alias = conf.index_alias()
@@ -186,21 +220,26 @@ def document_source(record, reader_paths):
     }
 
 
-def _index_actions(records, index):
-    for record in records:
+def _index_actions(entries, index):
+    for record, reader_paths in entries:
         yield {
             "_op_type": "index",
             "_index": index,
             "_id": record.key,
-            "_source": document_source(record, [s.path for s in record.reader_scopes.all()]),
+            "_source": document_source(record, reader_paths),
         }
 
 
-def bulk_index(records, index, *, refresh=False):
-    """Send ``records`` (with ``reader_scopes`` prefetched) to ``index``."""
+def bulk_index(entries, index, *, refresh=False):
+    """Send ``(record, reader paths)`` pairs to ``index``."""
     try:
         ok, errors = helpers.bulk(
-            client(), _index_actions(records, index), refresh=refresh, raise_on_error=False
+            client(),
+            _index_actions(entries, index),
+            refresh=refresh,
+            raise_on_error=False,
+            chunk_size=1000,
+            max_chunk_bytes=20 * 1024 * 1024,
         )
     except OpenSearchException as error:
         raise EngineUnavailable(str(error)) from error
@@ -213,9 +252,10 @@ def apply(keys):
     """Bring the engine's documents for ``keys`` in line with their ``SearchRecord``."""
     try:
         alias = ensure_index()
-        records = list(SearchRecord.objects.filter(key__in=keys).prefetch_related("reader_scopes"))
-        present = {record.key for record in records}
-        actions = list(_index_actions(records, alias))
+        records = SearchRecord.objects.filter(key__in=keys).prefetch_related("reader_scopes")
+        entries = [(record, record.reader_paths) for record in records]
+        present = {record.key for record, _paths in entries}
+        actions = list(_index_actions(entries, alias))
         actions += [
             {"_op_type": "delete", "_index": alias, "_id": key}
             for key in keys
@@ -286,6 +326,18 @@ def _text_query(parsed, locale=""):
     return Q("bool", must=must, should=should)
 
 
+def _highlight_query(parsed):
+    """The words and phrases alone: marking them needs none of the scoring
+    clauses, and handing the highlighter the whole query doubled its cost."""
+    wanted = [
+        Q("multi_match", query=phrase, type="phrase", fields=HIGHLIGHT_FIELDS)
+        for phrase in parsed.phrases
+    ]
+    if parsed.free_text:
+        wanted.append(Q("multi_match", query=parsed.free_text, fields=HIGHLIGHT_FIELDS))
+    return Q("bool", should=wanted)
+
+
 def _boosted(query):
     """Recent and in-force documents score a little higher, never lower than 1x."""
     return Q(
@@ -320,7 +372,11 @@ def build_search(params, branch_path):
             number_of_fragments=1,
             no_match_size=0,
         ).highlight_options(
-            pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html", type="unified"
+            pre_tags=["<mark>"],
+            post_tags=["</mark>"],
+            encoder="html",
+            type="unified",
+            highlight_query=_highlight_query(params.parsed).to_dict(),
         )
     search = search.source(["kind", "object_id", "title", "number", "url", "unit_id", "unit_name"])
     search.aggs.bucket("kind", "terms", field="kind", size=10)

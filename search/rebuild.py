@@ -50,10 +50,7 @@ def rebuild(*, progress=None, use_engine=True, batch=BATCH):
     if use_engine:
         new_index = engine.new_index_name()
         engine.create_index(new_index)
-        # No refreshes while loading: the index is searched only after the swap.
-        engine.client().indices.put_settings(
-            index=new_index, body={"index": {"refresh_interval": "-1"}}
-        )
+        engine.start_loading(new_index)
     keys = list(records.searchable_keys())
     stale = set(SearchRecord.objects.values_list("key", flat=True)) - set(keys)
     SearchRecord.objects.filter(key__in=stale).delete()
@@ -62,18 +59,12 @@ def rebuild(*, progress=None, use_engine=True, batch=BATCH):
         for chunk in _chunks(keys, batch):
             done, _removed = records.refresh(chunk)
             if use_engine:
-                batch_records = SearchRecord.objects.filter(key__in=done).prefetch_related(
-                    "reader_scopes"
-                )
-                engine.bulk_index(batch_records, new_index)
+                engine.bulk_index(done, new_index)
             written += len(done)
             if progress:
                 progress(len(chunk))
         if use_engine:
-            engine.client().indices.put_settings(
-                index=new_index, body={"index": {"refresh_interval": "1s"}}
-            )
-            engine.client().indices.refresh(index=new_index)
+            engine.finish_loading(new_index)
             engine.swap_alias(new_index)
         if use_engine or not engine.is_configured():
             IndexChange.objects.filter(pk__lte=covered).delete()

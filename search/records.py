@@ -7,7 +7,6 @@ is removed. It is what both the outbox task and the rebuild call.
 """
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.html import strip_tags
 
 from content_types.models import AnswerEntry, Audience, NewsArticle, PartyDocument, StudyModule
@@ -184,7 +183,8 @@ def _build_answers(answer_ids):
 def refresh(keys):
     """Write the records for ``keys`` from the content; remove those no longer searchable.
 
-    Returns ``(written, removed)`` key lists.
+    Returns ``(written, removed)``: ``(record, reader paths)`` pairs in key
+    order, ready for the engine, and the removed keys.
     """
     keys = set(keys)
     page_ids = [pk for source, pk in map(split_key, keys) if source == "page"]
@@ -192,37 +192,31 @@ def refresh(keys):
     built = {**_build_pages(page_ids), **_build_answers(answer_ids)}
     removed = sorted(keys - set(built))
     SearchRecord.objects.filter(key__in=removed).delete()
-    existing = {r.key: r for r in SearchRecord.objects.filter(key__in=list(built))}
-    new, changed = [], []
-    for key, (values, _paths) in built.items():
-        values = {
-            **values,
-            "folded": _folded(
+    written = []
+    for key in sorted(built):
+        values, paths = built[key]
+        record = SearchRecord(
+            key=key,
+            folded=_folded(
                 [values["title"], values["number"], values["text"], values["attachment_text"]]
             ),
-            "folded_title": folded_words(values["title"])[:500],
-            "folded_number": folded_words(values["number"])[:64],
-        }
-        record = existing.get(key) or SearchRecord(key=key)
-        for name, value in values.items():
-            setattr(record, name, value)
-        (changed if record.pk else new).append(record)
-    SearchRecord.objects.bulk_create(new)
-    if changed:
-        now = timezone.now()
-        for record in changed:
-            record.updated_at = now
-        SearchRecord.objects.bulk_update(
-            changed, [*UPDATED_FIELDS, "folded", "folded_title", "folded_number", "updated_at"]
+            folded_title=folded_words(values["title"])[:500],
+            folded_number=folded_words(values["number"])[:64],
+            **values,
         )
-    records = {r.key: r for r in (*new, *changed)}
-    SearchRecordScope.objects.filter(record__in=list(records.values())).delete()
-    SearchRecordScope.objects.bulk_create(
-        SearchRecordScope(record=records[key], path=path)
-        for key, (_values, paths) in built.items()
-        for path in set(paths)
+        written.append((record, sorted(set(paths))))
+    # One upsert by key: existing rows keep their id, and nothing is read first.
+    SearchRecord.objects.bulk_create(
+        [record for record, _paths in written],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=[*UPDATED_FIELDS, "folded", "folded_title", "folded_number", "updated_at"],
     )
-    return sorted(built), removed
+    SearchRecordScope.objects.filter(record__in=[record.pk for record, _paths in written]).delete()
+    SearchRecordScope.objects.bulk_create(
+        SearchRecordScope(record=record, path=path) for record, paths in written for path in paths
+    )
+    return written, removed
 
 
 def searchable_keys():

@@ -5,6 +5,10 @@ module turns that into the response body, with unit names for the facets.
 """
 
 import logging
+import time
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from content_types.models.audience import reader_branch_path
 from editorial.models import Unit
@@ -12,6 +16,35 @@ from editorial.models import Unit
 from . import database, engine
 
 logger = logging.getLogger(__name__)
+
+
+UNIT_NAMES_TTL = 60  # seconds a renamed unit may keep its old name in results
+
+
+class UnitNames:
+    """Unit names for results and facets, kept per process: every search
+    needs a few of them and they change a few times a year, so a search
+    should not wait on a database round trip for them."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self, **kwargs):
+        self.names = {}
+        self.loaded = time.monotonic()
+
+    def get(self, ids):
+        if time.monotonic() - self.loaded > UNIT_NAMES_TTL:
+            self.clear()
+        missing = [pk for pk in ids if pk and pk not in self.names]
+        if missing:
+            found = dict(Unit.objects.filter(pk__in=missing).values_list("pk", "name"))
+            self.names.update((pk, found.get(pk, "")) for pk in missing)
+        return self.names
+
+
+unit_names = UnitNames()
+receiver([post_save, post_delete], sender=Unit, dispatch_uid="search_unit_names")(unit_names.clear)
 
 
 def _backend_call(name, *args):
@@ -26,9 +59,7 @@ def _backend_call(name, *args):
 def run_search(params, user):
     (count, hits, facets), backend = _backend_call("search", params, reader_branch_path(user))
     unit_ids = {hit["unit_id"] for hit in hits} | {value for value, _n in facets["unit"]}
-    names = dict(
-        Unit.objects.filter(pk__in=[pk for pk in unit_ids if pk]).values_list("pk", "name")
-    )
+    names = unit_names.get(unit_ids)
     results = [
         {
             "id": hit["object_id"],
@@ -37,8 +68,8 @@ def run_search(params, user):
             "number": hit.get("number") or None,
             "url": hit.get("url") or None,
             "unit": (
-                {"id": hit["unit_id"], "name": names.get(hit["unit_id"], hit.get("unit_name", ""))}
-                if hit.get("unit_id")
+                {"id": unit_id, "name": names.get(unit_id) or hit.get("unit_name", "")}
+                if (unit_id := hit.get("unit_id"))
                 else None
             ),
             "highlight": hit.get("highlight"),

@@ -180,7 +180,7 @@ SEARCH_INDEX = env("SEARCH_INDEX", "stdv_archive")
 if OPENSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
-            "BACKEND": "wagtail.search.backends.opensearch2",
+            "BACKEND": "wagtail.search.backends.opensearch3",
             "URLS": [OPENSEARCH_URL],
             "INDEX_PREFIX": f"{SEARCH_INDEX}_wagtail_",
             "TIMEOUT": 5,

@@ -2,6 +2,8 @@
 
 import pytest
 
+from search.service import unit_names
+
 pytestmark = pytest.mark.django_db
 
 
@@ -61,6 +63,22 @@ def test_results_carry_the_contract_fields(client, backend, corpus):
     assert first["unit"] == {"id": corpus.units.grassroots.pk, "name": "Đảng ủy xã Hà Thượng"}
     assert first["url"].endswith("/")
     assert set(body["facets"]) == {"kind", "document_type", "unit", "year"}
+
+
+def test_a_renamed_unit_shows_its_new_name_in_results_and_facets(client, backend, corpus):
+    unit = corpus.units.grassroots
+    search(client, backend, q="619-BC/ĐUK")  # the old name is now kept in the process
+    original = unit.name
+    try:
+        unit.name = "Đảng ủy xã Hà Thượng (mới)"
+        unit.save(update_fields=["name"])
+        body = search(client, backend, q="619-BC/ĐUK")
+        assert body["results"][0]["unit"]["name"] == "Đảng ủy xã Hà Thượng (mới)"
+        labels = {f["value"]: f["label"] for f in body["facets"]["unit"]}
+        assert labels[unit.pk] == "Đảng ủy xã Hà Thượng (mới)"
+    finally:
+        unit.name = original
+        unit.save(update_fields=["name"])
 
 
 def test_snippets_mark_the_words_found(client, backend, corpus):
@@ -205,5 +223,9 @@ def test_a_search_costs_the_same_few_queries_however_many_results(
     # columns (and count), the page, unit names.
     expected = 1 if backend == "opensearch" else 3
     for query in ("chuyen doi so", "619"):
+        unit_names.clear()
         with django_assert_num_queries(expected):
             assert client.get("/api/search/", {"q": query}).status_code == 200
+    # Unit names are kept: searching again does not read them again.
+    with django_assert_num_queries(expected - 1):
+        assert client.get("/api/search/", {"q": "619"}).status_code == 200

@@ -2,13 +2,14 @@
 an outage loses nothing, and a rebuild swaps the alias without a gap."""
 
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from wagtail.models import Page
 
-from content_types.models import Audience, NewsIndexPage
+from content_types.models import Audience, NewsArticle, NewsIndexPage
 from content_types.models.documents import DocumentAttachment
 from search import engine
 from search.models import IndexChange, SearchRecord
@@ -175,15 +176,29 @@ def test_rebuild_swaps_the_alias_and_searches_never_see_an_empty_index(unit_tree
     ]
 
 
-def test_settings_choose_wagtail_opensearch_backend_when_configured():
+def test_wagtail_admin_search_works_on_the_engine_with_the_configured_backend(unit_tree, settings):
+    """The settings' Wagtail backend must suit the installed opensearch-py: the
+    2.x backend could not even create its index with opensearch-py 3."""
     import importlib
+
+    from wagtail.search.backends import get_search_backend
 
     import cms.settings.base as base
 
+    prefix = unique_index()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("OPENSEARCH_URL", "http://127.0.0.1:9200")
-        reloaded = importlib.reload(base)
-        assert reloaded.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] == (
-            "wagtail.search.backends.opensearch2"
-        )
+        patch.setenv("OPENSEARCH_URL", ENGINE_URL)
+        patch.setenv("SEARCH_INDEX", prefix)
+        configured = importlib.reload(base).WAGTAILSEARCH_BACKENDS
     importlib.reload(base)
+    settings.WAGTAILSEARCH_BACKENDS = configured
+    article = publish_news(unit_tree.district, "Hội nghị chuyển đổi số của huyện")
+    try:
+        call_command("update_index", verbosity=0, stdout=io.StringIO())
+        backend = get_search_backend()
+        backend.refresh_indexes()
+        found = backend.search("chuyển đổi số", NewsArticle)
+        assert [page.pk for page in found] == [article.pk]
+    finally:
+        engine_client = engine._client(ENGINE_URL)
+        engine_client.indices.delete(index=f"{prefix}_wagtail_*", ignore_unavailable=True)
