@@ -28,6 +28,7 @@ from wagtail.api.v2.filters import (
 )
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.models import Locale, Page
 
 from content_types.models import NewsArticle, PartyDocument
 
@@ -96,6 +97,9 @@ def parse_window(request, limit_max=100, default=20):
     return values["offset"], values["limit"]
 
 
+SEARCH_WINDOW = 500
+
+
 class ReaderPagesAPIViewSet(PagesAPIViewSet):
     renderer_classes = [JSONRenderer]
     filter_backends = [
@@ -117,6 +121,12 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
         return cls._convert_api_fields(cls.body_fields + API_FIELDS.get(model, []))
 
     def get_base_queryset(self):
+        if getattr(self, "_unrestricted_search", False):
+            # Wagtail's search back ends filter only on indexed fields (the
+            # locale, not its code), and the audience lives in its own table:
+            # see _search_listing.
+            locale = Locale.objects.filter(language_code=reader_locale(self.request)).first()
+            return Page.objects.live().public().filter(depth__gt=1, locale=locale)
         pages = readable_pages(self.request.user)
         if self.action == "listing_view":
             # One language per listing, chosen by ?locale= or Accept-Language.
@@ -172,11 +182,11 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
             return answered
         if "search" not in request.GET and (cached := self._cached(request, validators)):
             return cached
+        if "search" in request.GET:
+            return self._search_listing(request, validators)
         queryset = self.get_queryset()
         self.check_query_parameters(queryset)
         queryset = self.filter_queryset(queryset)
-        if "search" in request.GET:
-            return super().listing_view(request)
         if "order" not in request.GET:
             queryset = queryset.order_by("-first_published_at", "-pk")
         offset, limit = parse_window(request)
@@ -188,6 +198,33 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
             ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
             data = page_summaries(ids, request)
         return self._respond(request, {"meta": {"total_count": total}, "items": data}, validators)
+
+    def _search_listing(self, request, validators):
+        """``?search=`` with Wagtail's search back end: rank without the
+        audience (which the engine cannot filter on), then keep what the caller
+        may read among the first SEARCH_WINDOW results. Counts and items are
+        the caller's; archive search with facets is /api/search/."""
+        offset, limit = parse_window(request)
+        self._unrestricted_search = True
+        try:
+            queryset = self.get_queryset()
+            self.check_query_parameters(queryset)
+            ranked = [page.pk for page in self.filter_queryset(queryset)[:SEARCH_WINDOW]]
+        finally:
+            self._unrestricted_search = False
+        readable = set(
+            readable_pages(request.user).filter(pk__in=ranked).values_list("pk", flat=True)
+        )
+        ids = [pk for pk in ranked if pk in readable]
+        window = ids[offset : offset + limit]
+        if "fields" in request.GET:
+            pages = {page.pk: page for page in self.get_queryset().filter(pk__in=window)}
+            data = self.get_serializer([pages[pk] for pk in window], many=True).data
+        else:
+            data = page_summaries(window, request)
+        return self._respond(
+            request, {"meta": {"total_count": len(ids)}, "items": data}, validators
+        )
 
     def detail_view(self, request, pk):
         answered, validators = self._revalidated(request, "page")

@@ -7,6 +7,7 @@ after the swap.
 """
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.db.models import Max
@@ -56,13 +57,21 @@ def rebuild(*, progress=None, use_engine=True, batch=BATCH):
     SearchRecord.objects.filter(key__in=stale).delete()
     written = 0
     try:
-        for chunk in _chunks(keys, batch):
-            done, _removed = records.refresh(chunk)
-            if use_engine:
-                engine.bulk_index(done, new_index)
-            written += len(done)
-            if progress:
-                progress(len(chunk))
+        # One batch goes to the engine while the next is read from the
+        # database: the two take about as long as each other.
+        with ThreadPoolExecutor(max_workers=1) as sender:
+            sending = None
+            for chunk in _chunks(keys, batch):
+                done, _removed = records.refresh(chunk)
+                if use_engine:
+                    if sending is not None:
+                        sending.result()  # raises the engine's refusal here
+                    sending = sender.submit(engine.bulk_index, done, new_index)
+                written += len(done)
+                if progress:
+                    progress(len(chunk))
+            if sending is not None:
+                sending.result()
         if use_engine:
             engine.finish_loading(new_index)
             engine.swap_alias(new_index)

@@ -11,7 +11,7 @@ from wagtail.models import Page
 
 from content_types.models import Audience, NewsArticle, NewsIndexPage
 from content_types.models.documents import DocumentAttachment
-from search import engine
+from search import engine, records
 from search.models import IndexChange, SearchRecord
 from tests.content_types.test_documents import make_docx, stored_document
 
@@ -154,18 +154,17 @@ def test_rebuild_swaps_the_alias_and_searches_never_see_an_empty_index(unit_tree
 
     publish_news(unit_tree.district, "Tin sau khi dựng lại")
     seen = []
-    original_bulk = engine.bulk_index
+    original_refresh = records.refresh
 
-    def bulk_and_search(records, name, **kwargs):
-        result = original_bulk(records, name, **kwargs)
+    def refresh_and_search(keys):
         seen.append(engine_titles(client, "dung lai"))  # mid-rebuild, through the alias
-        return result
+        return original_refresh(keys)
 
-    engine.bulk_index = bulk_and_search
+    records.refresh = refresh_and_search
     try:
         call_command("rebuild_search_index", verbosity=0)
     finally:
-        engine.bulk_index = original_bulk
+        records.refresh = original_refresh
     assert seen and all(titles for titles in seen)
     second_index = list(es.indices.get_alias(name=index))
     assert second_index != first_index
