@@ -13,7 +13,8 @@ scripts/test-services.sh), it:
    database fallback, at 1 and 16 concurrent clients;
 3. imports the rest up to --items, runs ``rebuild_search_index`` (real pages ->
    records -> bulk into a new index -> alias swap) and prints its rate;
-4. times the same mix on OpenSearch at 1 and 16 clients;
+4. times the same mix on OpenSearch at 1 and 16 clients, and 200 prefixes
+   (the first words of a title and part of the next) on the autocomplete;
 5. runs the stock Wagtail way on the same pages: ``update_index`` into
    Wagtail's OpenSearch back end, and ``Page.objects.live().search(q)``.
 
@@ -182,19 +183,33 @@ def query_mix(numbers, titles, units, vocabulary, rng, size=200):
     return mix
 
 
-def run_mix(base_url, mix, token, clients):
+SUGGEST = "/api/search/suggest/"
+
+
+def suggest_mix(titles, rng, size=200):
+    """What a member has typed when autocomplete answers: the first words of a
+    title and part of the next, with or without diacritics."""
+    mix = []
+    for n in range(size):
+        words = titles[n % len(titles)].split(" (")[0].lower().split()
+        whole = rng.randrange(0, 3)
+        typed = " ".join([*words[:whole], words[whole][: rng.randrange(1, 4)]])
+        mix.append(({"q": typed.translate(FOLD) if n % 2 else typed}, n % 4 == 0))
+    return mix
+
+
+def run_mix(base_url, mix, token, clients, path="/api/search/"):
     def one(item):
         params, with_token = item
-        request = urllib.request.Request(
-            f"{base_url}/api/search/?{urllib.parse.urlencode(params)}"
-        )
+        request = urllib.request.Request(f"{base_url}{path}?{urllib.parse.urlencode(params)}")
         if with_token:
             request.add_header("Authorization", f"Bearer {token}")
         started = time.perf_counter()
         with urllib.request.urlopen(request, timeout=30) as response:
             body = json.loads(response.read())
             backend = response.headers["X-Search-Backend"]
-        return (time.perf_counter() - started) * 1000, body["count"], backend
+        found = body["count"] if "count" in body else len(body["results"])
+        return (time.perf_counter() - started) * 1000, found, backend
 
     one(mix[0])  # warm up
     with ThreadPoolExecutor(clients) as pool:
@@ -211,6 +226,7 @@ def run_mix(base_url, mix, token, clients):
         "qps": len(mix) / wall,
         "backends": ",".join(sorted(backends)),
         "with_results": hits,
+        "queries": len(mix),
     }
 
 
@@ -339,7 +355,7 @@ def report(label, stats):
     print(
         f"{label}: p50 {stats['p50']:.1f} ms, p95 {stats['p95']:.1f} ms, mean "
         f"{stats['mean']:.1f} ms, {stats['qps']:.0f} req/s, backend {stats['backends']}, "
-        f"{stats['with_results']}/200 queries with results",
+        f"{stats['with_results']}/{stats['queries']} queries with results",
         flush=True,
     )
 
@@ -422,6 +438,7 @@ def main():
     # Other queries of the same shapes, run before timing: a fresh node compiles
     # its hot paths and loads its caches in its first minute of traffic.
     warm_up = query_mix(numbers, titles, [u.pk for u in units], vocabulary, random.Random(99))
+    suggestions = suggest_mix(titles, rng)
     if skip_database:
         print("database fallback: skipped, the database already holds more items", flush=True)
     else:
@@ -434,6 +451,11 @@ def main():
                 report(
                     f"database fallback, {db_report.records} items, {clients} clients",
                     run_mix(server.url, mix, raw_token, clients),
+                )
+            for clients in (1, 16):
+                report(
+                    f"database fallback suggest, {clients} clients",
+                    run_mix(server.url, suggestions, raw_token, clients, SUGGEST),
                 )
         finally:
             server.stop()
@@ -461,6 +483,11 @@ def main():
             report(f"OpenSearch, {total} items, {clients} clients", stats)
             if clients == 16 and stats["p95"] > args.target_p95:
                 failed = True
+        for clients in (1, 16):
+            report(
+                f"OpenSearch suggest, {clients} clients",
+                run_mix(server.url, suggestions, raw_token, clients, SUGGEST),
+            )
     finally:
         server.stop()
     stock_wagtail(engine_url, mix, warm_up, args.warm_up)
