@@ -31,7 +31,6 @@ from opensearchpy.exceptions import NotFoundError, OpenSearchException
 from editorial.models.units import path_prefixes
 
 from . import conf
-from .models import SearchRecord
 
 logger = logging.getLogger(__name__)
 
@@ -248,19 +247,13 @@ def bulk_index(entries, index, *, refresh=False):
     return ok
 
 
-def apply(keys):
-    """Bring the engine's documents for ``keys`` in line with their ``SearchRecord``."""
+def apply(written, removed):
+    """Index ``written`` (``(record, reader paths)`` pairs, as ``records.refresh``
+    returns them) and delete the ``removed`` keys, through the alias."""
     try:
         alias = ensure_index()
-        records = SearchRecord.objects.filter(key__in=keys).prefetch_related("reader_scopes")
-        entries = [(record, record.reader_paths) for record in records]
-        present = {record.key for record, _paths in entries}
-        actions = list(_index_actions(entries, alias))
-        actions += [
-            {"_op_type": "delete", "_index": alias, "_id": key}
-            for key in keys
-            if key not in present
-        ]
+        actions = list(_index_actions(written, alias))
+        actions += [{"_op_type": "delete", "_index": alias, "_id": key} for key in removed]
         if not actions:
             return 0
         _ok, errors = helpers.bulk(client(), actions, refresh=conf.refresh(), raise_on_error=False)

@@ -56,10 +56,6 @@ class SearchRecord(models.Model):
     def year(self):
         return self.date.year if self.date else None
 
-    @property
-    def reader_paths(self):
-        return [scope.path for scope in self.reader_scopes.all()]
-
 
 class SearchRecordScope(models.Model):
     """A unit subtree whose members may read a unit-only record."""

@@ -49,10 +49,10 @@ def process(batch=BATCH):
             if not rows:
                 break
             keys = list(dict.fromkeys(row.key for row in rows))
-            records.refresh(keys)
+            written, removed = records.refresh(keys)
         if engine.is_configured():
             try:
-                engine.apply(keys)
+                engine.apply(written, removed)
             except engine.EngineUnavailable as error:
                 logger.warning("Search engine unavailable, %d changes kept: %s", len(rows), error)
                 IndexChange.objects.filter(pk__in=[r.pk for r in rows]).update(

@@ -40,6 +40,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "cms.settings.benchmark"
 
+from tests.benchmarks.common import create_database_if_missing  # noqa: E402
+
 CONNECTIONS = 32
 
 WRK_SCRIPT = r"""
@@ -121,20 +123,6 @@ def ensure_wrk():
     subprocess.run(
         ["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL
     )
-
-
-def create_database_if_missing(connection):
-    from django.db.utils import OperationalError
-
-    try:
-        connection.ensure_connection()
-    except OperationalError as error:
-        if connection.vendor != "postgresql" or "does not exist" not in str(error):
-            raise
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(
-                f"CREATE DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])}"
-            )
 
 
 def load_content(args):

@@ -33,6 +33,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
 
+from tests.benchmarks.common import create_database_if_missing
+
 QUEUED_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 TEXT = (
@@ -44,21 +46,6 @@ TEXT = (
 WORDS = TEXT.split(" ")
 DOCUMENT_TYPES = ["NQ", "CT", "KL", "KH", "BC", "HD", "TB", "CV"]
 AUDIENCES = ["public", "public", "members", "unit"]
-
-
-def _create_database_if_missing(connection):
-    """scripts/test-services.sh starts an empty cluster; this script needs the
-    database DATABASE_URL names."""
-    from django.db.utils import OperationalError
-
-    try:
-        connection.ensure_connection()
-    except OperationalError as error:
-        if connection.vendor != "postgresql" or "does not exist" not in str(error):
-            raise
-        with connection._nodb_cursor() as cursor:
-            name = connection.ops.quote_name(connection.settings_dict["NAME"])
-            cursor.execute(f"CREATE DATABASE {name}")
 
 
 class ItemMaker:
@@ -264,7 +251,7 @@ def main():
     from content_types.models import NewsArticle, PartyDocument
     from editorial.models import Unit
 
-    _create_database_if_missing(connection)
+    create_database_if_missing(connection)
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

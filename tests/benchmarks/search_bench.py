@@ -55,10 +55,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
 
+from tests.benchmarks.common import create_database_if_missing  # noqa: E402
 from tests.benchmarks.import_content import (  # noqa: E402
     WORDS,
     ItemMaker,
-    _create_database_if_missing,
     import_file,
     write_jsonl,
 )
@@ -212,6 +212,12 @@ def run_mix(base_url, mix, token, clients, path="/api/search/"):
         return (time.perf_counter() - started) * 1000, found, backend
 
     one(mix[0])  # warm up
+    return time_mix(one, mix, clients)
+
+
+def time_mix(one, mix, clients):
+    """Run ``one(item) -> (ms, results found, back end)`` over ``mix`` from
+    ``clients`` threads; return the figures ``report`` prints."""
     with ThreadPoolExecutor(clients) as pool:
         started = time.perf_counter()
         results = list(pool.map(one, mix))
@@ -316,26 +322,21 @@ def stock_wagtail(engine_url, mix, warm_up, warm_up_seconds):
         started = time.perf_counter()
         titles = [page.title for page in Page.objects.live().search(params["q"])[:20]]
         connection.close()
-        return (time.perf_counter() - started) * 1000, titles
+        return (time.perf_counter() - started) * 1000, len(titles), "wagtail"
 
     # The same warm-up as /api/search/ had: other queries for as long.
-    deadline = time.monotonic() + warm_up_seconds
-    with ThreadPoolExecutor(16) as pool:
-        while time.monotonic() < deadline:
-            list(pool.map(one, warm_up))
+    keep_running(warm_up_seconds, lambda: time_mix(one, warm_up, 16))
     for clients in (1, 16):
-        with ThreadPoolExecutor(clients) as pool:
-            started = time.perf_counter()
-            results = list(pool.map(one, mix))
-            wall = time.perf_counter() - started
-        latencies = [ms for ms, _titles in results]
-        print(
-            f"stock Page.objects.live().search(q)[:20], {clients} clients: "
-            f"p50 {percentile(latencies, 0.5):.1f} ms, p95 {percentile(latencies, 0.95):.1f} ms, "
-            f"{len(mix) / wall:.0f} req/s, "
-            f"{sum(1 for _ms, titles in results if titles)}/200 queries with results",
-            flush=True,
+        report(
+            f"stock Page.objects.live().search(q)[:20], {clients} clients",
+            time_mix(one, mix, clients),
         )
+
+
+def keep_running(seconds, run):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        run()
 
 
 def warm_up_server(server, warm_up, token, seconds, label):
@@ -346,9 +347,7 @@ def warm_up_server(server, warm_up, token, seconds, label):
         f"{label}, first 200 queries after start, 16 clients",
         run_mix(server.url, warm_up, token, 16),
     )
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        run_mix(server.url, warm_up, token, 16)
+    keep_running(seconds, lambda: run_mix(server.url, warm_up, token, 16))
 
 
 def report(label, stats):
@@ -393,7 +392,7 @@ def main():
     from search.models import SearchRecord
     from search.rebuild import rebuild
 
-    _create_database_if_missing(connection)
+    create_database_if_missing(connection)
     call_command("migrate", verbosity=0)
     call_command("seed_demo", size="small", no_progress=True, stdout=io.StringIO())
     units = list(Unit.objects.filter(home_page__isnull=False).order_by("path"))

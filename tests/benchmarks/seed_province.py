@@ -23,20 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
 
-
-def _create_database_if_missing(connection):
-    """scripts/test-services.sh starts an empty cluster; pytest makes its own
-    test database, this script needs the one DATABASE_URL names."""
-    from django.db.utils import OperationalError
-
-    try:
-        connection.ensure_connection()
-    except OperationalError as error:
-        if connection.vendor != "postgresql" or "does not exist" not in str(error):
-            raise
-        with connection._nodb_cursor() as cursor:
-            name = connection.ops.quote_name(connection.settings_dict["NAME"])
-            cursor.execute(f"CREATE DATABASE {name}")
+from tests.benchmarks.common import create_database_if_missing
 
 
 def main():
@@ -54,7 +41,7 @@ def main():
     from editorial.models import Unit
 
     database = connection.settings_dict
-    _create_database_if_missing(connection)
+    create_database_if_missing(connection)
     print(f"database: {connection.vendor} {database['NAME']}", flush=True)
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
