@@ -156,10 +156,12 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
             return response, None
         return None, (etag, modified, public)
 
-    def _respond(self, request, data, validators):
+    def _respond(self, request, data, validators, *, keep=True):
+        """``keep``: store the body for ``_cached`` (searches are not looked up there)."""
         etag, modified, public = validators
         body = JSONRenderer().render(data)
-        cache.set(body_cache_key(request, etag), (body, public), BODY_CACHE_SECONDS)
+        if keep:
+            cache.set(body_cache_key(request, etag), (body, public), BODY_CACHE_SECONDS)
         response = HttpResponse(body, content_type="application/json")
         patch_vary_headers(response, ["Accept-Language"])
         return apply_validators(response, etag, modified, public=public)
@@ -223,7 +225,7 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
         else:
             data = page_summaries(window, request)
         return self._respond(
-            request, {"meta": {"total_count": len(ids)}, "items": data}, validators
+            request, {"meta": {"total_count": len(ids)}, "items": data}, validators, keep=False
         )
 
     def detail_view(self, request, pk):

@@ -571,16 +571,6 @@ def completion_report_xlsx(report):
 # --- Who may see the report -------------------------------------------------
 
 
-def can_view_completion_report(user, unit):
-    """Board members see their boards' subtrees; platform admins everything.
-    Path arithmetic once the user's roles are loaded (one query, cached)."""
-    if not is_active_user(user):
-        return False
-    if is_platform_admin(user):
-        return True
-    return any(unit.path.startswith(path) for _role, path, _unit_id in board_roles(user))
-
-
 def default_report_unit(user):
     """The unit the report opens on: the user's highest board unit, or the top
     of the tree for platform admins; None for users who may see no report."""
@@ -593,7 +583,3 @@ def default_report_unit(user):
         return None
     _role, _path, unit_id = min(roles, key=lambda role: (len(role[1]), role[1]))
     return Unit.objects.filter(pk=unit_id).first()
-
-
-def may_see_any_report(user):
-    return is_active_user(user) and (is_platform_admin(user) or bool(board_roles(user)))

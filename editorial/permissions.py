@@ -34,6 +34,24 @@ def board_roles(user):
     return _scope(user)["roles"] if is_active_user(user) else []
 
 
+def report_scope(user):
+    """Unit path prefixes the user may see reports on (study completion,
+    moderation): their boards' subtrees; [""] is everything, [] nothing."""
+    if not is_active_user(user):
+        return []
+    if is_platform_admin(user):
+        return [""]
+    return sorted({path for _role, path, _unit in board_roles(user)})
+
+
+def may_see_reports(user):
+    return bool(report_scope(user))
+
+
+def may_report_on(user, unit):
+    return any(unit.path.startswith(prefix) for prefix in report_scope(user))
+
+
 def _scope(user):
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:

@@ -229,12 +229,12 @@ def _index_actions(entries, index):
         }
 
 
-def bulk_index(entries, index, *, refresh=False):
-    """Send ``(record, reader paths)`` pairs to ``index``."""
+def _bulk(actions, refresh):
+    """Send ``actions``; deleting a document the index no longer has is not an error."""
     try:
         ok, errors = helpers.bulk(
             client(),
-            _index_actions(entries, index),
+            actions,
             refresh=refresh,
             raise_on_error=False,
             chunk_size=1000,
@@ -242,9 +242,15 @@ def bulk_index(entries, index, *, refresh=False):
         )
     except OpenSearchException as error:
         raise EngineUnavailable(str(error)) from error
+    errors = [e for e in errors if e.get("delete", {}).get("status") != 404]
     if errors:
-        raise EngineUnavailable(f"{len(errors)} documents refused: {errors[:1]}")
+        raise EngineUnavailable(f"{len(errors)} changes refused: {errors[:1]}")
     return ok
+
+
+def bulk_index(entries, index, *, refresh=False):
+    """Send ``(record, reader paths)`` pairs to ``index``."""
+    return _bulk(_index_actions(entries, index), refresh)
 
 
 def apply(written, removed):
@@ -252,17 +258,10 @@ def apply(written, removed):
     returns them) and delete the ``removed`` keys, through the alias."""
     try:
         alias = ensure_index()
-        actions = list(_index_actions(written, alias))
-        actions += [{"_op_type": "delete", "_index": alias, "_id": key} for key in removed]
-        if not actions:
-            return 0
-        _ok, errors = helpers.bulk(client(), actions, refresh=conf.refresh(), raise_on_error=False)
     except OpenSearchException as error:
         raise EngineUnavailable(str(error)) from error
-    errors = [e for e in errors if e.get("delete", {}).get("status") != 404]
-    if errors:
-        raise EngineUnavailable(f"{len(errors)} changes refused: {errors[:1]}")
-    return len(actions)
+    deletes = [{"_op_type": "delete", "_index": alias, "_id": key} for key in removed]
+    return _bulk([*_index_actions(written, alias), *deletes], conf.refresh())
 
 
 # Queries

@@ -11,6 +11,7 @@ they stay, in order, for the next run.
 import logging
 
 from django.db import transaction
+from django.db.models import F
 
 from . import engine, records
 from .models import IndexChange
@@ -56,7 +57,7 @@ def process(batch=BATCH):
             except engine.EngineUnavailable as error:
                 logger.warning("Search engine unavailable, %d changes kept: %s", len(rows), error)
                 IndexChange.objects.filter(pk__in=[r.pk for r in rows]).update(
-                    attempts=rows[0].attempts + 1, last_error=str(error)[:500]
+                    attempts=F("attempts") + 1, last_error=str(error)[:500]
                 )
                 break
         IndexChange.objects.filter(pk__in=[r.pk for r in rows]).delete()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
+from editorial.imports.reading import _chunks
+
 from . import engine, records
 from .models import IndexChange, SearchRecord
 
@@ -30,19 +32,9 @@ class RebuildReport:
         return self.records / self.seconds if self.seconds else 0.0
 
 
-def _chunks(items, size):
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def rebuild(*, progress=None, use_engine=True, batch=BATCH):
-    """Rebuild records (and the engine index when configured); ``progress(n)`` per batch."""
+def rebuild(*, progress=None, start=None, use_engine=True, batch=BATCH):
+    """Rebuild records (and the engine index when configured); ``start(total)``
+    once the items are counted, ``progress(n)`` per batch."""
     started = time.perf_counter()
     # Changes queued before now are covered by reading the content afresh.
     covered = IndexChange.objects.aggregate(last=Max("pk"))["last"] or 0
@@ -53,6 +45,8 @@ def rebuild(*, progress=None, use_engine=True, batch=BATCH):
         engine.create_index(new_index)
         engine.start_loading(new_index)
     keys = list(records.searchable_keys())
+    if start:
+        start(len(keys))
     stale = set(SearchRecord.objects.values_list("key", flat=True)) - set(keys)
     SearchRecord.objects.filter(key__in=stale).delete()
     written = 0

@@ -226,9 +226,3 @@ def searchable_keys():
         yield from (page_key(pk) for pk in ids.order_by("pk").iterator())
     answer_ids = AnswerEntry.objects.filter(live=True).values_list("pk", flat=True)
     yield from (answer_key(pk) for pk in answer_ids.order_by("pk").iterator())
-
-
-def keys_for_pages(pages):
-    """Keys for ``pages`` (ids or a queryset) that could be searchable."""
-    ids = pages.values_list("pk", flat=True) if hasattr(pages, "values_list") else pages
-    return [page_key(pk) for pk in ids]

@@ -55,11 +55,6 @@ def folded_words(text):
     return " " + " ".join(_WORD.findall(fold(text))) + " "
 
 
-def has_diacritics(text):
-    text = nfc(text)
-    return fold(text) != text.lower()
-
-
 @dataclass
 class ParsedQuery:
     """A member's query: free words and "phrases in quotes"."""

@@ -14,28 +14,11 @@ from django.utils import timezone
 from wagtail.models import Page, TaskState
 
 from editorial.models import Unit, UnitLevel
-from editorial.permissions import board_roles, is_active_user, is_platform_admin
+from editorial.permissions import report_scope
 
 from .models import Promotion, UnitTaskState
 
 ITEM_LIMIT = 200
-
-
-def scope_paths(user):
-    """Unit path prefixes the user may report on; [""] is everything, [] nothing."""
-    if not is_active_user(user):
-        return []
-    if is_platform_admin(user):
-        return [""]
-    return sorted({path for _role, path, _unit in board_roles(user)})
-
-
-def may_see_report(user):
-    return bool(scope_paths(user))
-
-
-def in_scope(user, unit):
-    return any(unit.path.startswith(prefix) for prefix in scope_paths(user))
 
 
 @dataclass
@@ -58,7 +41,7 @@ class ModerationReport:
 
 
 def moderation_report(user, unit=None):
-    paths = [unit.path] if unit is not None else scope_paths(user)
+    paths = [unit.path] if unit is not None else report_scope(user)
     condition = Q()
     for prefix in paths:
         condition |= Q(unit__path__startswith=prefix)

@@ -11,10 +11,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
 from editorial.models import Unit
+from editorial.permissions import may_report_on, may_see_reports
 
 from .models import Promotion
 from .promotion import PromotionError, check_promotable, may_propose, propose, withdraw
-from .report import in_scope, may_see_report, moderation_report
+from .report import moderation_report
 
 
 class ProposeView(WagtailAdminTemplateMixin, View):
@@ -76,13 +77,13 @@ class ModerationReportView(WagtailAdminTemplateMixin, View):
     header_icon = "tasks"
 
     def get(self, request):
-        if not may_see_report(request.user):
+        if not may_see_reports(request.user):
             raise PermissionDenied
         unit = None
         code = request.GET.get("unit", "").strip()
         if code:
             unit = Unit.objects.filter(code=code).first()
-            if unit is None or not in_scope(request.user, unit):
+            if unit is None or not may_report_on(request.user, unit):
                 raise PermissionDenied
         report = moderation_report(request.user, unit)
         context = self.get_context_data(

@@ -13,12 +13,11 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from content_types.wagtail_hooks.scoping import InstanceScopedViews
-from editorial.permissions import board_roles, is_platform_admin
+from editorial.permissions import board_roles, is_platform_admin, may_see_reports
 
 from .models import Promotion, UnitResolvedTask
 from .permissions import PromotionPermissionPolicy
 from .promotion import PROMOTABLE_TYPES
-from .report import may_see_report
 from .views import ModerationReportView, ProposeView, WithdrawPromotionView
 
 register_permission_policy(Promotion, PromotionPermissionPolicy(Promotion), exact_class=True)
@@ -44,7 +43,7 @@ register_snippet(PromotionViewSet)
 
 class ModerationReportMenuItem(MenuItem):
     def is_shown(self, request):
-        return may_see_report(request.user)
+        return may_see_reports(request.user)
 
 
 @hooks.register("register_admin_urls")

@@ -20,14 +20,13 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
 from editorial.models import Unit
+from editorial.permissions import may_report_on, may_see_reports
 
 from ..study import (
     XLSX_CONTENT_TYPE,
-    can_view_completion_report,
     completion_report,
     completion_report_xlsx,
     default_report_unit,
-    may_see_any_report,
     report_modules,
 )
 
@@ -45,7 +44,7 @@ class StudyReportMixin:
     """Resolves the unit and the modules, checks the user, builds the report."""
 
     def get(self, request):
-        if not may_see_any_report(request.user):
+        if not may_see_reports(request.user):
             return self.denied()
         self.unit_query = request.GET.get("unit", "").strip()
         self.unit = self.find_unit(self.unit_query) if self.unit_query else None
@@ -53,7 +52,7 @@ class StudyReportMixin:
             return self.not_found()
         if self.unit is None:
             self.unit = default_report_unit(request.user)
-        if self.unit is None or not can_view_completion_report(request.user, self.unit):
+        if self.unit is None or not may_report_on(request.user, self.unit):
             return self.denied()
         self.available_modules = list(report_modules(self.unit))
         wanted = set(request.GET.getlist("module"))
@@ -118,7 +117,7 @@ class StudyReportView(StudyReportMixin, WagtailAdminTemplateMixin, View):
             items += [
                 {"url": self.report_url(ancestor), "label": str(ancestor)}
                 for ancestor in ancestors
-                if can_view_completion_report(self.request.user, ancestor)
+                if may_report_on(self.request.user, ancestor)
             ]
             items.append({"url": "", "label": unit.name})
         return items

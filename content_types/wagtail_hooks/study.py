@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from ..study import may_see_any_report
+from editorial.permissions import may_see_reports
+
 from ..views.study_report import StudyReportView, StudyReportXlsxView
 
 
@@ -13,7 +14,7 @@ class StudyReportMenuItem(MenuItem):
     """Shown to board members and platform administrators only."""
 
     def is_shown(self, request):
-        return may_see_any_report(request.user)
+        return may_see_reports(request.user)
 
 
 @hooks.register("register_admin_urls")

@@ -7,7 +7,7 @@ only replaced (by an alias swap) once the new one is complete.
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from search import engine, outbox, records
+from search import engine, outbox
 from search.rebuild import rebuild
 
 
@@ -23,11 +23,16 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args, database_only=False, batch_size=500, verbosity=1, **options):
-        total = sum(1 for _key in records.searchable_keys())
         target = "database" if database_only or not engine.is_configured() else "OpenSearch"
-        self.stdout.write(f"Indexing {total} items ({target})")
-        with tqdm(total=total, unit="item", disable=verbosity < 1, file=self.stderr) as bar:
-            report = rebuild(progress=bar.update, use_engine=not database_only, batch=batch_size)
+        with tqdm(unit="item", disable=verbosity < 1, file=self.stderr) as bar:
+
+            def start(total):
+                self.stdout.write(f"Indexing {total} items ({target})")
+                bar.reset(total=total)
+
+            report = rebuild(
+                progress=bar.update, start=start, use_engine=not database_only, batch=batch_size
+            )
         applied, pending = outbox.process()
         self.stdout.write(
             self.style.SUCCESS(
