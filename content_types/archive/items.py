@@ -178,12 +178,12 @@ class Context:
         return self._attachments[name]
 
     def _check_attachment(self, name):
-        relative = Path(name)
-        if relative.is_absolute():
-            return _("“%(name)s”: give the path relative to the import file's folder") % {
-                "name": name
-            }
-        path = self.base_dir / relative
+        path = self._inside_base_dir(name)
+        if path is None:
+            return _(
+                "“%(name)s”: give the path relative to the import file's folder, "
+                "without “..”, and not through a link that leads outside it"
+            ) % {"name": name}
         if not path.is_file():
             return _("file not found: %(name)s") % {"name": name}
         try:
@@ -196,6 +196,22 @@ class Context:
         except ValidationError as error:
             return " ".join(error.messages)
         return Attachment(name=name, path=path, size=size, file_hash=file_hash)
+
+    def _inside_base_dir(self, name):
+        """The real path of ``name`` when it stays inside the import file's
+        folder, else None.
+
+        An archive comes from another system: a path such as ``../../etc/x``,
+        an absolute one, or a symbolic link pointing out of the folder would
+        make the import read (and publish) any file the server can read.
+        The resolved path is returned, so the file written is the one checked.
+        """
+        relative = Path(name)
+        if relative.is_absolute() or ".." in relative.parts or "\\" in name:
+            return None
+        base = self.base_dir.resolve()
+        path = (base / relative).resolve()
+        return path if path.is_relative_to(base) else None
 
 
 def build_item(line, context):
