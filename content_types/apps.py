@@ -8,3 +8,6 @@ class ContentTypesConfig(AppConfig):
 
     def ready(self):
         from . import signal_handlers, study  # noqa: F401
+        from .localization import replace_localize_create_hook
+
+        replace_localize_create_hook()

@@ -8,8 +8,10 @@ the Vietnamese fallback.
 """
 
 from django.db import transaction
+from wagtail import hooks
 from wagtail.coreutils import get_content_languages
 from wagtail.models import Locale, Page
+from wagtail_localize import synctree
 from wagtail_localize.models import LocaleSynchronization
 
 
@@ -47,6 +49,27 @@ def mirror_into_locales(page):
             page.copy_for_translation(sync.locale, copy_parents=True, alias=True)
 
 
+def mirror_created_page(request, page):
+    """``after_create_page``: mirror a page made in the admin, unless already mirrored.
+
+    Creating and publishing in one step publishes before this hook runs, and
+    the ``page_published`` handler has then mirrored the page already;
+    wagtail-localize's own hook would copy it a second time and fail (500).
+    """
+    mirror_into_locales(page)
+
+
+def replace_localize_create_hook():
+    """Put ``mirror_created_page`` in the place of wagtail-localize's
+    ``after_create_page`` hook. Wagtail has no call to unregister a hook, so the
+    registry's entry is swapped; called once from ``AppConfig.ready()``."""
+    registered = hooks._hooks.get("after_create_page", [])
+    hooks._hooks["after_create_page"] = [
+        (mirror_created_page if fn is synctree.after_create_page else fn, order)
+        for fn, order in registered
+    ]
+
+
 def source_page(page):
     """The Vietnamese page a page translates or mirrors (itself when it is Vietnamese)."""
     if page.locale_id == default_locale().pk:
@@ -62,13 +85,11 @@ def source_page(page):
 def synchronise_trees():
     """Mirror pages made outside the admin since the last run (imports, seeding)
     into every synchronised locale. Safe to re-run; returns how many locales."""
-    from wagtail_localize.synctree import PageIndex, synchronize_tree
-
     synchronisations = list(LocaleSynchronization.objects.select_related("locale", "sync_from"))
     if synchronisations:
-        index = PageIndex.from_database().sort_by_tree_position()
+        index = synctree.PageIndex.from_database().sort_by_tree_position()
         for sync in synchronisations:
-            synchronize_tree(sync.sync_from, sync.locale, page_index=index)
+            synctree.synchronize_tree(sync.sync_from, sync.locale, page_index=index)
     return len(synchronisations)
 
 
