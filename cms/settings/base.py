@@ -190,6 +190,10 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Uploads are checked by content (PDF, DOCX, JPEG/PNG/WEBP), not by file name.
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "content_types.forms.CheckedDocumentForm"
+# Decoding an image costs memory per pixel, whatever its file size: a PNG of a
+# few KB can hold 11000×11000 pixels (500 MB once decoded for renditions).
+# 40 million is above any phone or scanner photo; also applied to image attachments.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILREDIRECTS_AUTO_CREATE = True
 
 # Background work: immediate in-process until a worker-backed backend is needed
