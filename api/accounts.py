@@ -1,10 +1,22 @@
 """Sign-in for reader apps: a token for a username and password (or a one-time
-code from a board administrator), sign-out revoking it, and who I am."""
+code from a board administrator), sign-out revoking it, and who I am.
 
-from django.contrib.auth import authenticate, get_user_model
+A refused sign-in tells nothing about the account: an unknown username, a
+wrong password and the right password of a member who may no longer sign in
+get the same answer after the same work (one password hash). Failed attempts
+count towards the lockout of that username from that address (django-axes,
+as for the admin's sign-in page).
+"""
+
+import math
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -14,7 +26,7 @@ from rest_framework.views import APIView
 from .authentication import user_may_sign_in
 from .exceptions import ApiError
 from .models import ReaderToken, SignInCode, token_digest
-from .throttles import SignInRateThrottle, SignInUsernameThrottle
+from .throttles import SignInRateThrottle
 
 
 class SignInSerializer(serializers.Serializer):
@@ -62,24 +74,40 @@ def profile(user):
     }
 
 
-def _refused():
-    return ApiError(
-        "inactive_account",
-        _("This account may no longer sign in. Ask your unit's board."),
-        status.HTTP_403_FORBIDDEN,
-    )
-
-
 def _bad_credentials():
     return ApiError(
         "invalid_credentials", _("The username or password is wrong."), status.HTTP_400_BAD_REQUEST
     )
 
 
+def _bad_code():
+    return ApiError(
+        "invalid_code",
+        _("The sign-in code is wrong, used or expired."),
+        status.HTTP_400_BAD_REQUEST,
+    )
+
+
+def _locked_out(request, credentials):
+    ends = AxesProxyHandler.get_implementation().lockout_ends(request, credentials)
+    wait = max(1, math.ceil((ends - timezone.now()).total_seconds())) if ends else 60
+    minutes = math.ceil(wait / 60)
+    message = ngettext(
+        "Too many failed sign-ins for this username from this address. "
+        "Try again in %(minutes)d minute, or ask your unit's board for a sign-in code.",
+        "Too many failed sign-ins for this username from this address. "
+        "Try again in %(minutes)d minutes, or ask your unit's board for a sign-in code.",
+        minutes,
+    ) % {"minutes": minutes}
+    error = ApiError("locked_out", message, status.HTTP_429_TOO_MANY_REQUESTS)
+    error.wait = wait  # sent as Retry-After
+    return error
+
+
 class TokenView(APIView):
     """POST: sign in, answering ``{"token": ...}``; DELETE: sign out (revoke this token)."""
 
-    throttle_classes = [SignInRateThrottle, SignInUsernameThrottle]
+    throttle_classes = [SignInRateThrottle]
 
     def get_throttles(self):
         return super().get_throttles() if self.request.method == "POST" else []
@@ -92,36 +120,49 @@ class TokenView(APIView):
         data = SignInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         username = data.validated_data["username"]
+        credentials = {"username": username}
         if data.validated_data.get("code"):
-            user = self._user_for_code(username, data.validated_data["code"])
+            user = self._sign_in_with_code(request, username, data.validated_data["code"])
         else:
+            # The lockout back end, then the member-status back end: one hash
+            # whether the username exists or not, and None for a member who
+            # may not sign in, as for a wrong password.
             user = authenticate(
                 request, username=username, password=data.validated_data["password"]
             )
             if user is None:
-                known = get_user_model().objects.filter(username=username).first()
-                if known and known.check_password(data.validated_data["password"]):
-                    raise _refused()
+                if getattr(request, "axes_locked_out", False):
+                    raise _locked_out(request, credentials)
                 raise _bad_credentials()
+        # Clears this address's failures for the username, records last_login.
+        user_logged_in.send(sender=user.__class__, request=request, user=user)
         _token, raw = ReaderToken.objects.issue(user, name=data.validated_data.get("device", ""))
         return Response({"token": raw, "user": profile(user)}, status=status.HTTP_201_CREATED)
 
+    def _sign_in_with_code(self, request, username, code):
+        credentials = {"username": username}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            raise _locked_out(request, credentials)
+        user = self._user_for_code(username, code)
+        if user is None:
+            # Wrong codes count towards the lockout like wrong passwords.
+            user_login_failed.send(sender=self.__class__, credentials=credentials, request=request)
+            if getattr(request, "axes_locked_out", False):
+                raise _locked_out(request, credentials)
+            raise _bad_code()
+        return user
+
     @transaction.atomic
     def _user_for_code(self, username, code):
+        """The user whose usable code this is, if they may sign in; None otherwise."""
         found = (
             SignInCode.objects.select_for_update()
             .select_related("user")
             .filter(user__username=username, digest=token_digest(code.strip()))
             .first()
         )
-        if found is None or not found.is_usable:
-            raise ApiError(
-                "invalid_code",
-                _("The sign-in code is wrong, used or expired."),
-                status.HTTP_400_BAD_REQUEST,
-            )
-        if not user_may_sign_in(found.user):
-            raise _refused()
+        if found is None or not found.is_usable or not user_may_sign_in(found.user):
+            return None
         found.used_at = timezone.now()
         found.save(update_fields=["used_at"])
         return found.user

@@ -1,27 +1,45 @@
 """Lost passwords, the commonest support call: a board administrator sets a new
 password for a member, or gives them a one-time sign-in code for the app.
 
-Scoped like every organisation screen: only for members of units the user
-may manage (``editorial.permissions.can_manage_unit``).
+Only for members the user may take over (``editorial.permissions.can_reset_sign_in``):
+never a member with an office at or above the user's own scope. Every password
+set and code issued is written to Wagtail's audit log, with who did it for whom.
+
+And the other support call, "I am locked out": platform administrators see
+the usernames locked out after failed sign-ins and lift a lockout.
 """
 
 import datetime
 import secrets
 
+from axes.models import AccessAttempt
+from axes.utils import reset
 from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Max, Sum
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from wagtail.log_actions import log
 
+from editorial.auth import lockout_ends
 from editorial.models import Member
-from editorial.permissions import can_manage_unit
+from editorial.permissions import can_reset_sign_in, is_platform_admin
 
-from .models import ReaderToken, SignInCode, token_digest
+from .models import SignInCode, token_digest
 
 CODE_LIFETIME = datetime.timedelta(hours=24)
+
+# Audit-log actions (registered in wagtail_hooks.py).
+PASSWORD_SET = "api.sign_in.password_set"
+CODE_ISSUED = "api.sign_in.code_issued"
+UNLOCKED = "api.sign_in.unlocked"
 
 
 class NewPasswordForm(forms.Form):
@@ -50,21 +68,27 @@ def issue_sign_in_code(member_user, issued_by):
     return code
 
 
+def _audit(member, action, actor):
+    log(member, action, user=actor, data={"username": member.user.get_username()})
+
+
 def member_sign_in(request, member_id):
     member = get_object_or_404(Member.objects.select_related("user", "branch"), pk=member_id)
-    if not can_manage_unit(request.user, member.branch):
+    if not can_reset_sign_in(request.user, member):
         raise PermissionDenied
     form, code, done = NewPasswordForm(user=member.user), None, None
     if request.method == "POST":
         if request.POST.get("action") == "code":
             code = issue_sign_in_code(member.user, request.user)
+            _audit(member, CODE_ISSUED, request.user)
         else:
             form = NewPasswordForm(request.POST, user=member.user)
             if form.is_valid():
+                # Saving a new password revokes the member's app tokens and
+                # unused codes (api.signal_handlers).
                 member.user.set_password(form.cleaned_data["password"])
                 member.user.save(update_fields=["password"])
-                # A new password signs the member's apps out everywhere.
-                ReaderToken.objects.filter(user=member.user).delete()
+                _audit(member, PASSWORD_SET, request.user)
                 done = _("The new password is set. The member's apps must sign in again.")
     return render(
         request,
@@ -77,4 +101,37 @@ def member_sign_in(request, member_id):
             "page_title": _("Sign-in help"),
             "lifetime_hours": int(CODE_LIFETIME.total_seconds() // 3600),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_lockouts(request):
+    """Usernames with recent failed sign-ins, per address, and whether they are
+    locked out now; POST ``username`` lifts every lockout of that username."""
+    if not is_platform_admin(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        if username and reset(username=username):
+            user = get_user_model()._default_manager.filter(username=username).first()
+            if user is not None:
+                log(user, UNLOCKED, user=request.user, data={"username": username})
+            message = _("%(username)s may sign in again.") % {"username": username}
+            messages.success(request, message)
+        return redirect("api_sign_in_lockouts")
+    now = timezone.now()
+    rows = (
+        AccessAttempt.objects.filter(attempt_time__gte=now - settings.AXES_COOLOFF_TIME)
+        .values("username", "ip_address")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .order_by("-last")[:200]
+    )
+    attempts = []
+    for row in rows:
+        ends = lockout_ends(row["failures"], row["last"], settings.AXES_FAILURE_LIMIT)
+        attempts.append({**row, "locked_until": ends if ends and ends > now else None})
+    return render(
+        request,
+        "api/sign_in_lockouts.html",
+        {"attempts": attempts, "page_title": _("Sign-in lockouts")},
     )

@@ -3,15 +3,24 @@
 ``Authorization: Bearer <token>`` with a token from ``POST /api/auth/token/``.
 It is the REST framework default (with the session), so every DRF view under
 ``/api/`` (search too) accepts it. A token of a member who is no longer active
-(deceased, expelled, struck off, transferred) stops working at once.
+(deceased, expelled, struck off, transferred) stops working at once, and a
+token unused for ``API_TOKEN_IDLE_DAYS`` days has expired (each day of use
+pushes that back). A token carries a stamp of the password it was issued
+under, so a password changed by any path (admin, import, ``set_password``)
+voids it; ``api.signal_handlers`` also deletes the rows when a password or
+status changes through the models.
 """
 
+import datetime
+
+from django.conf import settings
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 
-from .models import ReaderToken, token_digest
+from .models import ReaderToken, password_stamp, token_digest
 
 KEYWORD = "bearer"
 
@@ -22,6 +31,20 @@ def user_may_sign_in(user):
         return False
     member = getattr(user, "member", None)
     return member is None or member.is_active_member
+
+
+def _stamp_matches(token, stamp):
+    """The token's stamp is the user's current one, or one made under a key in
+    SECRET_KEY_FALLBACKS (as Django checks sessions after a key rotation)."""
+    fallbacks = token.user.get_session_auth_fallback_hash()
+    return any(constant_time_compare(token.password_stamp, s) for s in (stamp, *fallbacks))
+
+
+def is_idle_expired(token, today):
+    """Unused for more than API_TOKEN_IDLE_DAYS days (counted from its last use, or
+    from its issue if it was never used)."""
+    last_active = token.last_used_on or timezone.localdate(token.created_at)
+    return today - last_active > datetime.timedelta(days=settings.API_TOKEN_IDLE_DAYS)
 
 
 class BearerTokenAuthentication(BaseAuthentication):
@@ -49,9 +72,25 @@ class BearerTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 _("This account may no longer sign in."), code="inactive_account"
             )
+        stamp = password_stamp(token.user)
+        if token.password_stamp and not _stamp_matches(token, stamp):
+            token.delete()  # the password changed since this token was issued
+            raise exceptions.AuthenticationFailed(
+                _("The token is not valid or has been revoked."), code="invalid_token"
+            )
         today = timezone.localdate()
-        if token.last_used_on != today:
-            ReaderToken.objects.filter(pk=token.pk).update(last_used_on=today)
+        if is_idle_expired(token, today):
+            raise exceptions.AuthenticationFailed(
+                _("You have not used the app for a long time: sign in again."),
+                code="token_expired",
+            )
+        # At most one write a day per token: the last day of use, and the
+        # stamp of a token issued before stamps (or under an old SECRET_KEY).
+        changes = {"last_used_on": today} if token.last_used_on != today else {}
+        if token.password_stamp != stamp:
+            changes["password_stamp"] = stamp
+        if changes:
+            ReaderToken.objects.filter(pk=token.pk).update(**changes)
         return token.user, token
 
     def authenticate_header(self, request):

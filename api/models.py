@@ -15,12 +15,30 @@ def token_digest(raw):
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def password_stamp(user):
+    """Changes whenever the user's password does, by whatever path (admin, import,
+    ``set_password``): Django's own session invalidation hash, keyed with SECRET_KEY."""
+    return user.get_session_auth_hash()
+
+
 class ReaderTokenQuerySet(models.QuerySet):
     def issue(self, user, *, name=""):
         """Create a token for ``user``; return ``(token, raw)``. Only the digest is kept."""
         raw = secrets.token_urlsafe(32)
-        token = self.create(user=user, digest=token_digest(raw), name=name[:100])
+        token = self.create(
+            user=user,
+            digest=token_digest(raw),
+            name=name[:100],
+            password_stamp=password_stamp(user),
+            last_used_on=timezone.localdate(),
+        )
         return token, raw
+
+
+def revoke_sign_ins(user_id):
+    """Sign the user's apps out and void their unused one-time codes."""
+    ReaderToken.objects.filter(user_id=user_id).delete()
+    SignInCode.objects.filter(user_id=user_id, used_at__isnull=True).delete()
 
 
 class ReaderToken(models.Model):
@@ -33,6 +51,10 @@ class ReaderToken(models.Model):
     name = models.CharField(_("device"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_on = models.DateField(_("last used on"), null=True, blank=True)
+    # The user's password_stamp() when the token was issued: a token outlives
+    # no password change. Empty for tokens issued before stamps existed; their
+    # first use fills it in.
+    password_stamp = models.CharField(max_length=128, blank=True, editable=False)
 
     objects = ReaderTokenQuerySet.as_manager()
 

@@ -1,13 +1,16 @@
-"""Write the sync log: every publish, unpublish and delete of a page."""
+"""Write the sync log: every publish, unpublish and delete of a page; sign a
+user's apps out when their password changes or they may no longer sign in."""
 
-from django.db.models.signals import pre_delete
+from django.conf import settings
+from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
 from content_types.models import PageAudience
+from editorial.models import Member
 
-from .models import ChangeKind, PageChange
+from .models import ChangeKind, PageChange, revoke_sign_ins
 
 
 def _record(page, kind):
@@ -37,3 +40,34 @@ def log_deleted(sender, instance, **kwargs):
     # that was never live was never synced: no tombstone.
     if instance.first_published_at is not None:
         _record(instance, ChangeKind.DELETED)
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
+def note_sign_in_change(sender, instance, update_fields=None, **kwargs):
+    """Before a user is saved: will the save change their password, or leave
+    them unable to sign in? (Saves of other fields, such as last_login, cost
+    no query.)"""
+    instance._revoke_sign_ins = False
+    if instance._state.adding or (
+        update_fields is not None and not {"password", "is_active"} & set(update_fields)
+    ):
+        return
+    if not instance.is_active:
+        instance._revoke_sign_ins = True
+        return
+    saved = sender._default_manager.filter(pk=instance.pk).values_list("password", flat=True)
+    instance._revoke_sign_ins = saved.first() not in (None, instance.password)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def revoke_after_user_change(sender, instance, created, **kwargs):
+    if getattr(instance, "_revoke_sign_ins", False):
+        revoke_sign_ins(instance.pk)
+
+
+@receiver(post_save, sender=Member)
+def revoke_after_status_change(sender, instance, **kwargs):
+    """A member who may no longer sign in keeps no token and no code; reinstated
+    later, they sign in afresh."""
+    if not instance.is_active_member:
+        revoke_sign_ins(instance.user_id)

@@ -1,6 +1,12 @@
-"""Authentication that knows about party membership status."""
+"""Authentication that knows about party membership status, and the lockout
+after repeated failed sign-ins (django-axes, with a growing wait)."""
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_failure_limit
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Max, Sum
+from django.utils import timezone
 
 from .models import Member
 
@@ -19,3 +25,41 @@ class MemberStatusBackend(ModelBackend):
             return user.member.is_active_member
         except Member.DoesNotExist:
             return True
+
+
+def lockout_ends(failures, last_failure, limit):
+    """When a (username, address) pair with ``failures`` failed sign-ins, the last
+    at ``last_failure``, may try again; None when it is not locked out.
+
+    The wait starts at SIGN_IN_LOCKOUT and doubles with each failure past the
+    limit, up to SIGN_IN_LOCKOUT_MAX: guessing slows to a crawl, while a member
+    who mistyped a few times waits a minute.
+    """
+    if last_failure is None or failures < limit:
+        return None
+    wait = min(settings.SIGN_IN_LOCKOUT * 2 ** (failures - limit), settings.SIGN_IN_LOCKOUT_MAX)
+    return last_failure + wait
+
+
+class BackoffLockoutHandler(AxesDatabaseHandler):
+    """Axes' database handler (attempts shared by every worker, rolled back in
+    tests), locking a (username, address) pair out for a growing wait instead of
+    a fixed cool-off. AXES_COOLOFF_TIME is how long failures are remembered.
+
+    Lockout is per username *and* address (AXES_LOCKOUT_PARAMETERS), so a
+    stranger guessing from elsewhere cannot lock a member out.
+    """
+
+    def is_locked(self, request, credentials=None):
+        ends = self.lockout_ends(request, credentials)
+        return ends is not None and ends > timezone.now()
+
+    def lockout_ends(self, request, credentials=None):
+        failures, last_failure = 0, None
+        for attempts in self.get_user_attempts(request, credentials):
+            found = attempts.aggregate(
+                failures=Sum("failures_since_start"), last=Max("attempt_time")
+            )
+            if found["failures"] and found["failures"] > failures:
+                failures, last_failure = found["failures"], found["last"]
+        return lockout_ends(failures, last_failure, get_failure_limit(request, credentials))

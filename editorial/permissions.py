@@ -7,6 +7,7 @@ whatever the size of the tree: scopes are materialized-path prefixes.
 """
 
 from django.db.models import Q
+from django.utils import timezone
 
 from .models import BoardRole, Unit, UnitStatus
 
@@ -137,3 +138,28 @@ def can_change_member_status(user, member):
         can_manage_unit(user, membership.board.unit)
         for membership in roles.select_related("board__unit")
     )
+
+
+def can_reset_sign_in(actor, member):
+    """Whether the actor may set a password or issue a one-time sign-in code for
+    this member: taking over their account is at least as strong as changing
+    their status, so the status rule applies, and beyond it no office may be
+    reached from below: a member holding a current committee office on a unit
+    the actor does not manage is refused too (a grassroots head may not take
+    over the district secretary who lives in one of their branches). Superusers
+    are reset only by superusers, platform administrators only by their peers.
+    """
+    target = member.user
+    if target.is_superuser and not (is_active_user(actor) and actor.is_superuser):
+        return False
+    if is_platform_admin(target) and not is_platform_admin(actor):
+        return False
+    if not can_change_member_status(actor, member):
+        return False
+    if is_platform_admin(actor):
+        return True
+    today = timezone.localdate()
+    offices = member.committee_roles.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+    ).select_related("unit")
+    return all(can_manage_unit(actor, office.unit) for office in offices)

@@ -5,6 +5,7 @@ only choose defaults and add what their environment needs.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "corsheaders",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -92,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Turns a sign-in refused by the lockout into the lockout page (admin login).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -121,7 +125,42 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTHENTICATION_BACKENDS = ["editorial.auth.MemberStatusBackend"]
+# Sign-in: the lockout back end first (it refuses a locked-out username and
+# address before any password is checked), then the member-status back end.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "editorial.auth.MemberStatusBackend",
+]
+
+# How many reverse proxies (nginx, a load balancer) stand in front of the app.
+# 0: the client's address is REMOTE_ADDR and X-Forwarded-For is ignored, as a
+# client could write anything there. N: the address the N-th proxy from the app
+# wrote in X-Forwarded-For. Used by the sign-in throttle and the lockout.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+
+# Failed sign-ins (admin and API, password or one-time code) lock out that
+# username from that address only: after SIGN_IN_FAILURE_LIMIT failures for
+# SIGN_IN_LOCKOUT, doubling with each further failure up to SIGN_IN_LOCKOUT_MAX;
+# failures are forgotten a day after the last one, or at a successful sign-in.
+# Platform administrators lift a lockout at Settings > Sign-in lockouts.
+AXES_HANDLER = "editorial.auth.BackoffLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(env("SIGN_IN_FAILURE_LIMIT", "5"))
+SIGN_IN_LOCKOUT = timedelta(minutes=1)
+SIGN_IN_LOCKOUT_MAX = timedelta(hours=1)
+AXES_COOLOFF_TIME = timedelta(days=1)
+AXES_RESET_ON_SUCCESS = True
+# Attempts made while locked out are refused without counting, so the wait
+# stops growing once the guessing stops.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "api.throttles.client_address"
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not our audit trail
+AXES_ENABLE_ADMIN = False  # no Django admin: see api.admin_views.sign_in_lockouts
+AXES_VERBOSE = False
+
+# Reader-app tokens expire after this many days without use.
+API_TOKEN_IDLE_DAYS = int(env("API_TOKEN_IDLE_DAYS", "90"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -230,10 +269,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {
-        "sign_in": env("API_SIGN_IN_RATE", "10/min"),
-        "sign_in_user": env("API_SIGN_IN_USER_RATE", "5/min"),
-    },
+    "DEFAULT_THROTTLE_RATES": {"sign_in": env("API_SIGN_IN_RATE", "10/min")},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

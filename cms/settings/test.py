@@ -17,3 +17,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # (tests/search/), with an index of their own on OPENSEARCH_URL.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 SEARCH_ENGINE_URL = None
+
+# The sign-in lockout (django-axes) stays on, as in production: its attempts
+# live in the database and are rolled back with each test.
