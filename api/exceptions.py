@@ -34,14 +34,40 @@ class BadParameter(ApiError):
         self.parameter = name
 
 
-def _flatten(detail):
+def field_errors(detail, prefix=""):
+    """REST framework's error detail, of any depth, as ``{"field": [messages]}``.
+
+    Nested serialisers and list or dict fields report errors as dicts and lists
+    inside each other (``{"answers": {"12": {0: [...]}}}``); apps get one flat
+    map whose keys are dotted paths (``answers.12.0``) so every message names
+    the exact field it is about. Errors not tied to a field have the key "".
+    """
     if isinstance(detail, dict):
-        return {key: _flatten(value) for key, value in detail.items()}
-    if isinstance(detail, list):
-        return [
-            str(item) if not isinstance(item, dict | list) else _flatten(item) for item in detail
-        ]
-    return [str(detail)]
+        children = detail.items()
+    elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        children = enumerate(detail)
+    else:
+        messages = detail if isinstance(detail, list) else [detail]
+        return {prefix: [str(message) for message in messages]} if messages else {}
+    errors = {}
+    for key, value in children:
+        path = f"{prefix}.{key}" if prefix else str(key)
+        for name, messages in field_errors(value, path).items():
+            errors.setdefault(name, []).extend(messages)
+    return errors
+
+
+def validation_error_body(detail):
+    """``{"code": "invalid", "message": <the first message>, "fields": ...}``;
+    ``fields`` is left out when no message is about a field."""
+    errors = field_errors(detail)
+    first = next((messages[0] for messages in errors.values() if messages), _("Invalid input."))
+    general = errors.pop("", [])
+    if not errors:
+        return error_body("invalid", general[0] if general else first)
+    if general:
+        errors["non_field_errors"] = general
+    return error_body("invalid", first, errors)
 
 
 def error_body(code, message, fields=None):
@@ -76,13 +102,7 @@ def exception_handler(exc, context):
     if isinstance(exc, ApiError):
         body = error_body(exc.error_code, exc.detail, exc.fields)
     elif isinstance(exc, exceptions.ValidationError):
-        fields = _flatten(exc.detail)
-        if isinstance(fields, dict):
-            first = next(iter(fields.values()), [""])
-            message = first[0] if first and isinstance(first[0], str) else _("Invalid input.")
-            body = error_body("invalid", message, fields)
-        else:
-            body = error_body("invalid", fields[0] if fields else _("Invalid input."))
+        body = validation_error_body(exc.detail)
     else:
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else "error"
