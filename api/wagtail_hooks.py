@@ -49,7 +49,7 @@ def register_sign_in_help():
 
 @hooks.register("register_user_listing_buttons")
 def sign_in_help_button(user, request_user):
-    """"Sign-in help" on the admin's user list, only where the help would be allowed."""
+    """The "Sign-in help" button on the user list, only where that help is allowed."""
     member = Member.objects.filter(user=user).select_related("user", "branch").first()
     if member is not None and can_reset_sign_in(request_user, member):
         yield Button(

@@ -52,7 +52,6 @@ def test_refuses_to_start_without_a_required_variable(missing, present):
     assert "Traceback" not in result.stderr
 
 
-
 HSTS = ("SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD")
 
 
