@@ -1,10 +1,12 @@
 """Pages for reader apps: Wagtail API v2 conventions, scoped to the caller's audience.
 
-``type``, ``fields``, ``child_of``, ``descendant_of``, ``order``, ``limit`` and
-``offset`` work as in Wagtail; ``unit``/``subtree``, ``category``,
-``document_type``, ``status``, ``date_from``/``date_to`` and ``locale`` are the
-reader apps' filters. Everything starts from ``visibility.readable_pages``, so
-counts, child listings and details never show a page the caller may not read.
+``type``, ``fields``, ``child_of``, ``descendant_of``, ``ancestor_of``,
+``translation_of``, ``order``, ``limit`` and ``offset`` work as in Wagtail;
+``unit``/``subtree``, ``category``, ``document_type``, ``status``,
+``date_from``/``date_to`` and ``locale`` are the reader apps' filters.
+Everything starts from ``visibility.readable_pages``, so counts, child
+listings, tree filters and details never show a page the caller may not read:
+such a page answers exactly as an id that does not exist.
 
 Without ``fields`` a listing returns compact items (``representation``) in a
 fixed number of queries, newest first; with ``fields`` it is Wagtail's own
@@ -15,16 +17,13 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from rest_framework.filters import BaseFilterBackend
 from rest_framework.renderers import JSONRenderer
 from wagtail.api.v2.filters import (
-    AncestorOfFilter,
-    ChildOfFilter,
-    DescendantOfFilter,
     FieldsFilter,
     LocaleFilter,
     OrderingFilter,
     SearchFilter,
-    TranslationOfFilter,
 )
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
@@ -98,6 +97,88 @@ def parse_window(request, limit_max=100, default=20):
 
 
 SEARCH_WINDOW = 500
+
+
+def named_page(request, view, name, *, allow_root=True):
+    """The page that ``?<name>=<id>`` names, among those the caller may read.
+
+    Wagtail's tree filters look the page up in the view's base queryset, which
+    a search ranks without the audience: a page the caller may not read would
+    then be found (and its place in the tree shown), while an unknown id is a
+    400. Here both get the same 400, with or without ``search``.
+    """
+    raw = request.GET[name]
+    if allow_root and raw == "root":
+        return view.get_root_page()
+    page = None
+    if raw.isascii() and raw.isdigit():
+        page = readable_pages(request.user).filter(pk=int(raw)).first()
+    if page is None:
+        raise BadParameter(
+            name, _("%(name)s must be the id of a page you can read.") % {"name": name}
+        )
+    return page
+
+
+class TreeFilter(BaseFilterBackend):
+    """``?<parameter>=<page id>`` narrowing the listing by the page's place in
+    the tree, as Wagtail's filters of the same names do, with the page looked
+    up by ``named_page``."""
+
+    parameter = ""
+    allow_root = True
+
+    def filter_queryset(self, request, queryset, view):
+        if self.parameter not in request.GET:
+            return queryset
+        page = named_page(request, view, self.parameter, allow_root=self.allow_root)
+        # Wagtail marks a child_of listing on the queryset (descendant_of refuses it).
+        child_of = getattr(queryset, "_filtered_by_child_of", None)
+        queryset = self.narrow(queryset, page)
+        if child_of is not None:
+            queryset._filtered_by_child_of = child_of
+        return queryset
+
+    def narrow(self, queryset, page):
+        raise NotImplementedError
+
+
+class ChildOfFilter(TreeFilter):
+    parameter = "child_of"
+
+    def narrow(self, queryset, page):
+        queryset = queryset.child_of(page)
+        queryset._filtered_by_child_of = page
+        return queryset
+
+
+class DescendantOfFilter(TreeFilter):
+    parameter = "descendant_of"
+
+    def filter_queryset(self, request, queryset, view):
+        if self.parameter in request.GET and hasattr(queryset, "_filtered_by_child_of"):
+            raise BadParameter(
+                self.parameter, _("descendant_of cannot be combined with child_of.")
+            )
+        return super().filter_queryset(request, queryset, view)
+
+    def narrow(self, queryset, page):
+        return queryset.descendant_of(page)
+
+
+class AncestorOfFilter(TreeFilter):
+    parameter = "ancestor_of"
+    allow_root = False
+
+    def narrow(self, queryset, page):
+        return queryset.ancestor_of(page)
+
+
+class TranslationOfFilter(TreeFilter):
+    parameter = "translation_of"
+
+    def narrow(self, queryset, page):
+        return queryset.translation_of(page)
 
 
 class ReaderPagesAPIViewSet(PagesAPIViewSet):

@@ -16,12 +16,22 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex
 
 from content_types.models import DocumentAttachment, NewsArticle
-from content_types.models.audience import readable_for, reader_branch_path
+from content_types.models.audience import readable_for, reader_branch_path, under_view_restriction
 
 
 def readable_pages(user):
-    """Live pages ``user`` may read (the tree root excluded)."""
-    return Page.objects.live().public().filter(depth__gt=1).filter(readable_for(user))
+    """Live pages ``user`` may read (the tree root excluded).
+
+    Pages under a Wagtail view restriction, and aliases of such pages, are
+    left out for every caller: see ``under_view_restriction`` for why the API
+    does not let anyone pass one.
+    """
+    return (
+        Page.objects.live()
+        .filter(depth__gt=1)
+        .filter(readable_for(user))
+        .exclude(under_view_restriction())
+    )
 
 
 def audience_key(user):

@@ -2,15 +2,16 @@
 answers) into ``SearchRecord`` rows, keyed ``page:<id>`` or ``answer:<id>``.
 
 ``refresh(keys)`` brings the rows for ``keys`` up to date with the content:
-a live item is written, anything else (draft, unpublished, deleted, an alias)
-is removed. It is what both the outbox task and the rebuild call.
+a live item is written, anything else (draft, unpublished, deleted, an alias,
+a page under a Wagtail view restriction) is removed. It is what both the
+outbox task and the rebuild call.
 """
 
 from django.db import transaction
 from django.utils.html import strip_tags
 
 from content_types.models import AnswerEntry, Audience, NewsArticle, PartyDocument, StudyModule
-from content_types.models.audience import PageAudience
+from content_types.models.audience import PageAudience, under_view_restriction
 from content_types.models.documents import AttachmentText, DocumentAttachment
 
 from .models import Kind, SearchRecord, SearchRecordScope
@@ -48,6 +49,15 @@ def answer_key(answer_id):
 def split_key(key):
     source, _sep, pk = key.partition(":")
     return source, int(pk)
+
+
+def searchable_pages(model):
+    """The pages of ``model`` search may show: live originals (an alias is found
+    through its original) under no view restriction. Restricted pages stay out
+    of the records, so neither back end, nor a highlight, nor a suggestion,
+    nor a facet count can reveal them (``under_view_restriction`` says why
+    nobody passes a restriction here)."""
+    return model.objects.filter(live=True, alias_of__isnull=True).exclude(under_view_restriction())
 
 
 def _raw_strings(data):
@@ -121,7 +131,7 @@ def _build_pages(page_ids):
     }
     attachments = _attachment_texts(page_ids)
     for model, kind in PAGE_KINDS.items():
-        pages = model.objects.filter(pk__in=page_ids, live=True, alias_of__isnull=True)
+        pages = searchable_pages(model).filter(pk__in=page_ids)
         for page in pages.select_related("locale"):
             row = audiences.get(page.pk)
             unit = row.unit if row else None
@@ -222,7 +232,7 @@ def refresh(keys):
 def searchable_keys():
     """Every key that should be searchable now, pages first, in id order."""
     for model in PAGE_KINDS:
-        ids = model.objects.filter(live=True, alias_of__isnull=True).values_list("pk", flat=True)
+        ids = searchable_pages(model).values_list("pk", flat=True)
         yield from (page_key(pk) for pk in ids.order_by("pk").iterator())
     answer_ids = AnswerEntry.objects.filter(live=True).values_list("pk", flat=True)
     yield from (answer_key(pk) for pk in answer_ids.order_by("pk").iterator())

@@ -3,7 +3,7 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django_tasks.signals import task_finished
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import (
     page_published,
     page_unpublished,
@@ -46,6 +46,23 @@ def page_moved(sender, instance, **kwargs):
 @receiver(post_delete, sender=PageAudience)
 def audience_changed(sender, instance, **kwargs):
     outbox.queue([page_key(instance.page_id)])
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def view_restriction_changed(sender, instance, raw=False, **kwargs):
+    """A restriction added or lifted hides or shows the page and everything below it.
+
+    Aliases are never indexed, so the restricted subtree is all there is to
+    refresh. After a page delete cascades to its restriction, the subtree is
+    gone and ``page_deleted`` has queued it already.
+    """
+    if raw:
+        return
+    restricted = Page.objects.filter(pk=instance.page_id).first()
+    if restricted is not None:
+        subtree = restricted.get_descendants(inclusive=True)
+        outbox.queue(page_key(pk) for pk in subtree.values_list("pk", flat=True))
 
 
 @receiver(post_save, sender=AttachmentText)

@@ -8,8 +8,10 @@ A reader's filter is then one indexed lookup over every page type at once.
 """
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import PageViewRestriction
 
 from editorial.models.units import path_prefixes
 
@@ -86,6 +88,33 @@ def reader_branch_path(user):
 def readable_for(user):
     """``readable_by`` for a user: the one filter every reader-facing listing applies."""
     return readable_by(reader_branch_path(user))
+
+
+def under_view_restriction():
+    """An Exists() over pages: the page sits under a Wagtail view restriction.
+
+    Under means at or below a page that carries a ``PageViewRestriction``
+    (password, login or groups) or, for an alias (wagtail-localize mirrors
+    the Vietnamese tree into other languages as aliases), at or below one
+    that restricts the page it mirrors: the alias carries the original's
+    text, so it carries the original's privacy too. One alias level is
+    followed, as Wagtail and wagtail-localize only make aliases of originals.
+
+    Readers' channels (the API, search, delta sync) exclude these pages for
+    every caller, signed in or not. A password cannot be passed through the
+    API, and honouring login or group restrictions would make Django groups a
+    second axis of what a caller sees, which the ETags, the body cache and
+    the search index (all keyed by audience alone, see ``readable_by``) do
+    not carry. The reader site keeps Wagtail's own check (password form,
+    sign-in) for pages served as HTML.
+    """
+    restricted_path = F("page__path")
+    return Exists(
+        PageViewRestriction.objects.filter(
+            Q(StartsWith(OuterRef("path"), restricted_path))
+            | Q(StartsWith(OuterRef("alias_of__path"), restricted_path))
+        )
+    )
 
 
 class PageListing(models.Model):
