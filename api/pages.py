@@ -29,6 +29,7 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Locale, Page
 
+from content_types.blocks import READABLE_PAGES
 from content_types.models import NewsArticle, PartyDocument
 
 from .conditional import (
@@ -200,6 +201,11 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
     @classmethod
     def get_body_fields(cls, model):
         return cls._convert_api_fields(cls.body_fields + API_FIELDS.get(model, []))
+
+    def get_serializer_context(self):
+        # ``?fields=body``: body blocks link only pages the caller may read.
+        context = super().get_serializer_context()
+        return {**context, READABLE_PAGES: readable_pages(self.request.user)}
 
     def get_base_queryset(self):
         if getattr(self, "_unrestricted_search", False):

@@ -14,9 +14,17 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
+from content_types.blocks import (
+    READABLE_PAGE_IDS,
+    READABLE_PAGES,
+    readable_links,
+    rich_text_page_ids,
+    unlink_pages,
+)
 from content_types.models import NewsArticle, PageAudience, PartyDocument
 
 from .locales import is_fallback
+from .visibility import readable_pages
 
 THUMBNAIL = "fill-480x270|format-jpeg"
 LARGE = "max-1200x1200|format-jpeg"
@@ -167,14 +175,28 @@ def page_summaries(page_ids, request):
     ]
 
 
+def reader_rich_text(html, request, readable_ids):
+    """Stored rich text as HTML for readers: absolute links, and no link to a
+    page outside ``readable_ids`` (its address would name it)."""
+    return absolute_links(expand_db_html(unlink_pages(html, readable_ids)), request)
+
+
 def stream_json(stream_value, request):
-    """A StreamField as ``[{"type", "id", "value"}]``; rich text as HTML with absolute links."""
+    """A StreamField as ``[{"type", "id", "value"}]``; rich text as HTML with absolute links.
+
+    Links to pages the caller may not read are left out (a document block
+    becomes null, a rich-text link its bare text); the linked pages are
+    checked in one query for the whole body.
+    """
+    context = {"request": request, READABLE_PAGES: readable_pages(request.user)}
+    readable = readable_links(stream_value, context)
+    context[READABLE_PAGE_IDS] = readable
     blocks = []
     for child in stream_value:
         if child.block_type == "paragraph":
-            value = absolute_links(expand_db_html(child.value.source), request)
+            value = reader_rich_text(child.value.source, request, readable)
         else:
-            value = child.block.get_api_representation(child.value, context={"request": request})
+            value = child.block.get_api_representation(child.value, context=context)
             if child.block_type == "image" and value:
                 value["url"] = request.build_absolute_uri(value["url"])
                 value["thumbnail"] = request.build_absolute_uri(value["thumbnail"])
@@ -211,14 +233,18 @@ def page_detail(page, request, files):
             ],
         )
     elif hasattr(page, "intro"):
-        item["intro"] = absolute_links(expand_db_html(page.intro), request)
+        linked = rich_text_page_ids(page.intro)
+        readable = set(
+            readable_pages(request.user).filter(pk__in=linked).values_list("pk", flat=True)
+            if linked
+            else ()
+        )
+        item["intro"] = reader_rich_text(page.intro, request, readable)
     return item
 
 
 def translations_of(page, request):
     """The item in the other languages the caller may read, one entry per language."""
-    from .visibility import readable_pages
-
     others = (
         readable_pages(request.user)
         .filter(translation_key=page.translation_key)

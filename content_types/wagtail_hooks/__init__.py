@@ -1,3 +1,3 @@
 """Admin registrations, one module per concept; Wagtail loads this package."""
 
-from . import answers, member_questions, quizzes, study  # noqa: F401
+from . import answers, member_questions, quizzes, scoping, study  # noqa: F401
