@@ -2,11 +2,18 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from api.media import serve_media
+from content_types.views.page_chooser import ScopedChosenMultipleView
 
 urlpatterns = [
+    # Ahead of Wagtail's own view, which names any page by id (content_types).
+    path(
+        "admin/choose-page/chosen-multiple/",
+        require_admin_access(ScopedChosenMultipleView.as_view()),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("api/search/", include("search.urls")),
     path("api/", include("api.urls")),

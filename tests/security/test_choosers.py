@@ -83,6 +83,18 @@ def test_page_chooser_does_not_open_a_hidden_page(editor_client, other_units_pag
     assert editor_client.get(url).status_code == 200
 
 
+def test_chosen_pages_answer_names_only_visible_pages(editor_client, other_units_pages):
+    """issue 13 #9: the chooser's "chosen" answer, asked for hidden pages by
+    id, names only those the editor may see."""
+    ids = "&".join(f"id={page.pk}" for page in other_units_pages.values())
+
+    response = editor_client.get(f"{reverse('wagtailadmin_choose_page_chosen_multiple')}?{ids}")
+
+    assert response.status_code == 200
+    titles = {page["adminTitle"] for page in response.json()["result"]}
+    assert titles == {PUBLIC, OWN_DRAFT}
+
+
 @pytest.mark.parametrize("action", ["delete", "move", "publish", "unpublish"])
 def test_bulk_action_refusals_do_not_name_hidden_pages(editor_client, other_units_pages, action):
     """issue 13 #9: asking for a bulk action on other units' pages by id lists
