@@ -7,9 +7,14 @@ aggregate query and a match answers 304 before any item is serialised.
 
 import hashlib
 
+from django.db.models import IntegerField, Value
 from django.http import HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+
+from .visibility import used_on_page
 
 # Bump when the shape of responses changes: old ETags must stop matching.
 RESPONSE_VERSION = "1"
@@ -18,6 +23,9 @@ RESPONSE_VERSION = "1"
 # Rendered bodies are cached under their ETag: a new content version is a new
 # key, so a cached body is never stale; the timeout only frees memory.
 BODY_CACHE_SECONDS = 300
+
+# An image's focal point decides its cropped renditions, so their addresses.
+_FOCAL_POINT = ("focal_point_x", "focal_point_y", "focal_point_width", "focal_point_height")
 
 
 def body_cache_key(request, etag):
@@ -36,12 +44,20 @@ def _strip_weak(tag):
     return tag[2:] if tag.startswith("W/") else tag
 
 
-def not_modified(request, etag, last_modified=None):
-    """True when the caller's copy is current (If-None-Match wins over If-Modified-Since)."""
+def not_modified(request, etag, last_modified=None, *, exists=None):
+    """True when the caller's copy is current (If-None-Match wins over If-Modified-Since).
+
+    ``If-None-Match: *`` matches any current representation, and only one
+    (RFC 9110, 13.1.2): ``exists()`` says whether there is one for this
+    caller (None: always, as for a listing), so a missing or hidden page is
+    still answered 404, not 304.
+    """
     header = request.META.get("HTTP_IF_NONE_MATCH")
     if header:
         tags = {_strip_weak(tag) for tag in parse_etags(header)}
-        return "*" in tags or etag in tags
+        if etag in tags:
+            return True
+        return "*" in tags and (exists is None or exists())
     since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
     if since is not None and last_modified is not None:
         return int(last_modified.timestamp()) <= since
@@ -91,3 +107,25 @@ def content_version():
         )
         log_id, modified, change_id, listing_id = cursor.fetchone()
     return f"{log_id}.{change_id}.{listing_id}", modified
+
+
+def files_version(page_id):
+    """A marker of the images and documents page ``page_id`` shows, in one query.
+
+    Changing a file, its title or an image's focal point writes no page log
+    entry, so ``content_version`` does not see it; a page detail's validator
+    adds this marker so that its ETag (and the body cached under it) changes
+    with the files it prints: their ids, stored names (a new upload is a new
+    name), hashes and titles.
+    """
+    image_model, document_model = get_image_model(), get_document_model()
+    images = image_model.objects.filter(used_on_page(image_model, page_id)).values_list(
+        Value("image"), "pk", "file", "file_hash", "title", *_FOCAL_POINT
+    )
+    documents = (
+        document_model.objects.filter(used_on_page(document_model, page_id))
+        .annotate(**{field: Value(None, IntegerField()) for field in _FOCAL_POINT})
+        .values_list(Value("document"), "pk", "file", "file_hash", "title", *_FOCAL_POINT)
+    )
+    rows = sorted(images.union(documents, all=True), key=str)
+    return hashlib.blake2b(repr(rows).encode(), digest_size=8).hexdigest()

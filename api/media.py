@@ -2,63 +2,125 @@
 
 Image originals, their renditions and document files all live under
 ``MEDIA_ROOT``. A file known only by its address must not bypass the audience
-of the pages that use it, so ``/media/`` is answered here: a file used only on
-pages the caller may not read is a 404, as in the API. In production the web
-server sends the bytes: with ``MEDIA_ACCEL_REDIRECT`` set (e.g.
+of the pages that use it, so ``/media/`` is answered here, and every request
+is resolved to the object the file belongs to before anything is served:
+
+- the address must be the stored name itself, in canonical form: no ``.`` or
+  ``..`` segments, no empty segment (``//``), no backslash, NUL or control
+  character, and (where the server passes the raw request line, as gunicorn
+  does in ``RAW_URI``) no percent-encoded slash, backslash, dot or NUL. A
+  file server normalises such addresses to another file than the one
+  checked, which is how the audience check was once bypassed;
+- the name must be the file of an image, a rendition, a document or a
+  Wagtail admin avatar; anything else under the folder is a 404;
+- the caller must be allowed to read that object (``visibility.file_readable``);
+- the file on disk must be a regular file reached without a symbolic link.
+
+Then the object's own stored name is served. In production the web server
+sends the bytes: with ``MEDIA_ACCEL_REDIRECT`` set (e.g.
 ``/protected-media/``, an nginx ``internal`` location on the media folder)
-this view answers with ``X-Accel-Redirect`` after the check.
+this view answers with ``X-Accel-Redirect`` to that name, URL-quoted.
 """
+
+import re
+from collections.abc import Callable
+from functools import partial
+from typing import NamedTuple
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.views.static import serve
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.permissions import policy_registry
+from wagtail.users.models import UserProfile
 
-from .visibility import visible_documents, visible_images
+from .storage import safe_local_path
+from .visibility import file_readable
 from .wagtail_hooks import _caller
 
-
-def _guard(path):
-    """``(queryset of the visible kind, object id)`` for a file of an image or a
-    document; None for other files (static uploads nobody restricts)."""
-    if path.startswith("original_images/"):
-        image = get_image_model().objects.filter(file=path).values_list("pk", flat=True)
-        return visible_images, image.first()
-    if path.startswith("images/"):
-        rendition = get_image_model().get_rendition_model().objects.filter(file=path)
-        return visible_images, rendition.values_list("image_id", flat=True).first()
-    if path.startswith("documents/"):
-        document = get_document_model().objects.filter(file=path).values_list("pk", flat=True)
-        return visible_documents, document.first()
-    return None
+# A slash, backslash, dot or NUL hidden behind percent-encoding in the raw address.
+_ENCODED_SEPARATOR = re.compile(r"%(2f|5c|2e|00)", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
-def _editor_may_use(user, visible, pk):
-    """Editors see the files of their collections in the admin (thumbnails,
-    choosers) whatever the audience of the pages using them."""
-    if not (user.is_authenticated and user.has_perm("wagtailadmin.access_admin")):
-        return False
-    model = get_image_model() if visible is visible_images else get_document_model()
-    return policy_registry.get_by_type(model).user_has_any_permission_for_instance(
-        user, ["choose", "change"], model.objects.get(pk=pk)
-    )
+def canonical_name(request, path):
+    """``path`` (the decoded address after ``/media/``) when it is a stored
+    name in canonical form, else None."""
+    if _CONTROL.search(path) or any(part in ("", ".", "..") for part in path.split("/")):
+        return None
+    raw = request.META.get("RAW_URI") or request.META.get("REQUEST_URI") or ""
+    if _ENCODED_SEPARATOR.search(urlsplit(raw).path):
+        return None
+    return path
+
+
+class StoredFile(NamedTuple):
+    name: str  # the owner's own ``file.name``: what is served
+    may_read: Callable  # may_read(user) -> bool
+
+
+def _library_file(model, rows):
+    """``rows``: ``(image or document id, file name)`` of the file, if any."""
+    row = rows.first()
+    if row is None:
+        return None
+    pk, name = row
+    return StoredFile(name, partial(file_readable, model=model, pk=pk))
+
+
+def _image_file(name):
+    images = get_image_model().objects.filter(file=name)
+    return _library_file(get_image_model(), images.values_list("pk", "file"))
+
+
+def _rendition_file(name):
+    renditions = get_image_model().get_rendition_model().objects.filter(file=name)
+    return _library_file(get_image_model(), renditions.values_list("image_id", "file"))
+
+
+def _document_file(name):
+    documents = get_document_model().objects.filter(file=name)
+    return _library_file(get_document_model(), documents.values_list("pk", "file"))
+
+
+def _admin_user(user):
+    return user.is_authenticated and user.has_perm("wagtailadmin.access_admin")
+
+
+def _avatar_file(name):
+    """Avatars are shown across the Wagtail admin, so to its users only."""
+    avatar = UserProfile.objects.filter(avatar=name).values_list("avatar", flat=True).first()
+    return StoredFile(avatar, _admin_user) if avatar else None
+
+
+# The folders files are uploaded to, and how to find the owner of a file there.
+_OWNERS = {
+    "original_images": _image_file,
+    "images": _rendition_file,
+    "documents": _document_file,
+    "avatar_images": _avatar_file,
+}
+
+
+def stored_file(name):
+    """The ``StoredFile`` of the object the file ``name`` belongs to; None
+    when it belongs to none."""
+    find = _OWNERS.get(name.split("/", 1)[0])
+    return find(name) if find else None
 
 
 def serve_media(request, path):
-    guard = _guard(path)
-    if guard is not None:
-        visible, pk = guard
-        caller = _caller(request)
-        if pk is None or not (
-            visible(caller).filter(pk=pk).exists() or _editor_may_use(caller, visible, pk)
-        ):
-            raise Http404
-    prefix = getattr(settings, "MEDIA_ACCEL_REDIRECT", "")
+    name = canonical_name(request, path)
+    found = stored_file(name) if name else None
+    if found is None:
+        raise Http404
+    if not found.may_read(_caller(request)) or safe_local_path(found.name) is None:
+        raise Http404
+    prefix = settings.MEDIA_ACCEL_REDIRECT
     if prefix:
         response = HttpResponse()
-        response["X-Accel-Redirect"] = prefix + path
+        response["X-Accel-Redirect"] = prefix + quote(found.name, safe="/")
         response["Content-Type"] = ""  # the web server sets it from the file
         return response
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, found.name, document_root=settings.MEDIA_ROOT)

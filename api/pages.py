@@ -37,6 +37,7 @@ from .conditional import (
     apply_validators,
     body_cache_key,
     content_version,
+    files_version,
     make_etag,
     not_modified,
     not_modified_response,
@@ -228,16 +229,17 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
             exc = ApiError("not_found", _("Not found."), status_code=404)
         return super(PagesAPIViewSet, self).handle_exception(exc)
 
-    def _revalidated(self, request, kind):
+    def _revalidated(self, request, kind, exists=None):
         """Answer 304 before any work when the caller's copy is current; else
-        return the validators to send with the full response."""
+        return the validators to send with the full response. ``exists``: see
+        ``conditional.not_modified``."""
         version, modified = content_version()
         viewer = audience_key(request.user)
         # The language is part of what the caller sees (Accept-Language may choose it).
         language = reader_locale(request)
         etag = make_etag(kind, f"{viewer}|{language}", request.get_full_path(), version)
         public = viewer == "public"
-        if not_modified(request, etag, modified):
+        if not_modified(request, etag, modified, exists=exists):
             response = not_modified_response(etag, modified, public=public)
             patch_vary_headers(response, ["Accept-Language"])
             return response, None
@@ -316,7 +318,12 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
         )
 
     def detail_view(self, request, pk):
-        answered, validators = self._revalidated(request, "page")
+        # The detail prints its files: their changes write no page log entry.
+        answered, validators = self._revalidated(
+            request,
+            f"page|{files_version(pk)}",
+            exists=lambda: self.get_queryset().filter(pk=pk).exists(),
+        )
         if answered:
             return answered
         if cached := self._cached(request, validators):

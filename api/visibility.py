@@ -2,18 +2,21 @@
 
 The one place the API applies audiences. Pages use
 ``content_types.models.audience.readable_for`` (the same filter as the reader
-site); an image or a document is visible when no page uses it, or when at
-least one live page the caller may read does. So a file attached to a
+site); an image or a document is visible when at least one live page the
+caller may read uses it in its published version. So a file attached to a
 unit-only page is hidden from other units' members, in listings, details and
-the download, while a file also used on a public page stays public.
+the download, while a file also used on a public page stays public; a file
+nobody has published yet (just uploaded, or attached to a draft under review)
+is nobody's but its editors' (``file_readable``).
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models import CharField, Exists, IntegerField, OuterRef, Q
 from django.db.models.functions import Cast
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex
+from wagtail.permissions import policy_registry
 
 from content_types.models import DocumentAttachment, NewsArticle
 from content_types.models.audience import readable_for, reader_branch_path, under_view_restriction
@@ -44,9 +47,15 @@ def audience_key(user):
     return "public" if path is None else f"branch:{path}"
 
 
-def _references(model, page_filter):
-    """Exists() over the reference index: a page (matching ``page_filter``) uses the object."""
-    page_ids = Page.objects.filter(page_filter).annotate(key=Cast("pk", CharField())).values("key")
+def _references(model, pages):
+    """Exists() over the reference index: one of ``pages`` uses the object.
+
+    Wagtail indexes a page from its database row (``update_reference_index_task``
+    reloads it), and a live page's row holds its published version: a draft
+    revision lives only in ``wagtailcore_revision``, which is not indexed. So
+    a file added to a draft is not a use until the draft is published.
+    """
+    page_ids = pages.annotate(key=Cast("pk", CharField())).values("key")
     return Exists(
         ReferenceIndex.objects.filter(
             to_content_type=ContentType.objects.get_for_model(model),
@@ -57,22 +66,37 @@ def _references(model, page_filter):
     )
 
 
-def _direct_uses(model, page_filter):
-    """Exists() over the foreign keys that put a file on a page."""
-    pages = Page.objects.filter(page_filter).values("pk")
+def _direct_uses(model, pages):
+    """Exists() over the foreign keys that put a file on a page: they count at
+    once, while the reference index is refreshed by a background task."""
+    page_ids = pages.values("pk")
     if model is get_document_model():
         return Exists(
-            DocumentAttachment.objects.filter(document_id=OuterRef("pk"), page_id__in=pages)
+            DocumentAttachment.objects.filter(document_id=OuterRef("pk"), page_id__in=page_ids)
         )
-    return Exists(NewsArticle.objects.filter(featured_image_id=OuterRef("pk"), pk__in=pages))
+    return Exists(NewsArticle.objects.filter(featured_image_id=OuterRef("pk"), pk__in=page_ids))
 
 
 def visible_files(model, user):
-    """A Q over images or documents: those ``user`` may see."""
-    readable = Q(live=True) & Q(depth__gt=1) & readable_for(user)
-    used = _direct_uses(model, Q()) | _references(model, Q())
-    used_on_readable = _direct_uses(model, readable) | _references(model, readable)
-    return ~used | used_on_readable
+    """A Q over images or documents: those a live page ``user`` may read uses."""
+    pages = readable_pages(user)
+    return _direct_uses(model, pages) | _references(model, pages)
+
+
+def used_on_page(model, page_id):
+    """A Q over images or documents: those page ``page_id`` uses in its
+    published version (the same uses as ``visible_files``, for one page, as
+    index look-ups)."""
+    index = ReferenceIndex.objects.filter(
+        to_content_type=ContentType.objects.get_for_model(model),
+        base_content_type=ContentType.objects.get_for_model(Page),
+        object_id=str(page_id),
+    ).values_list(Cast("to_object_id", IntegerField()))
+    if model is get_document_model():
+        direct = DocumentAttachment.objects.filter(page_id=page_id).values("document_id")
+    else:
+        direct = NewsArticle.objects.filter(pk=page_id).values("featured_image_id")
+    return Q(pk__in=index) | Q(pk__in=direct)
 
 
 def visible_documents(user):
@@ -81,3 +105,23 @@ def visible_documents(user):
 
 def visible_images(user):
     return get_image_model().objects.filter(visible_files(get_image_model(), user))
+
+
+def _editor_may_use(user, obj):
+    """Editors see the files of their collections in the admin (thumbnails,
+    choosers, the file they attach to a draft) whatever the pages using them."""
+    if not (user.is_authenticated and user.has_perm("wagtailadmin.access_admin")):
+        return False
+    policy = policy_registry.get_by_type(type(obj))
+    return policy.user_has_any_permission_for_instance(user, ["choose", "change"], obj)
+
+
+def file_readable(user, model, pk):
+    """May ``user`` open the image or document ``pk`` of ``model`` (its
+    file, renditions or download)? The rule of the listings, plus editors'
+    own collections."""
+    visible = model.objects.filter(visible_files(model, user), pk=pk)
+    if visible.exists():
+        return True
+    obj = model.objects.filter(pk=pk).first()
+    return obj is not None and _editor_may_use(user, obj)

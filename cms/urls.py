@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path, re_path
+from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
@@ -26,6 +26,6 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
 
 # Uploaded files pass the API's audience check (api/media.py), in every setting.
-urlpatterns += [re_path(r"^media/(?P<path>.+)$", serve_media, name="media")]
+urlpatterns += [path("media/<path:path>", serve_media, name="media")]
 
 urlpatterns += [path("", include(wagtail_urls))]
