@@ -2,9 +2,10 @@
 user's apps out when their password changes or they may no longer sign in."""
 
 from django.conf import settings
+from django.db.models import Q
 from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
 from content_types.models import PageAudience
@@ -40,6 +41,19 @@ def log_deleted(sender, instance, **kwargs):
     # that was never live was never synced: no tombstone.
     if instance.first_published_at is not None:
         _record(instance, ChangeKind.DELETED)
+
+
+@receiver(post_save, sender=PageViewRestriction)
+def log_restricted(sender, instance, created, raw=False, **kwargs):
+    """A new view restriction withdraws the live pages at and below it, and
+    their aliases, from readers (``under_view_restriction``): logged as
+    unpublished, so sync tells the apps that had them to drop them."""
+    if not created or raw:
+        return
+    subtree = Page.objects.get(pk=instance.page_id).get_descendants(inclusive=True).values("pk")
+    withdrawn = Page.objects.live().filter(Q(pk__in=subtree) | Q(alias_of__in=subtree))
+    for page in withdrawn.select_related("content_type"):
+        _record(page, ChangeKind.UNPUBLISHED)
 
 
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL)

@@ -115,6 +115,24 @@ def test_a_restricted_page_and_its_alias_are_on_no_api_channel(unit_tree, group_
         assert [t["id"] for t in translations] == [english_alias(shown).pk]
 
 
+def test_sync_tells_apps_to_drop_a_page_once_it_is_restricted(unit_tree):
+    """issue 13 #4: an app that synced a page (or its English alias) before a
+    restriction was added gets its id in ``removed``; other pages are kept."""
+    ensure_locales()
+    secret = publish_news(unit_tree.district, SECRET)
+    shown = publish_news(unit_tree.district, OPEN)
+    client = Client()
+    cursors = {}
+    for locale in ("vi", "en"):
+        response = client.get("/api/sync/", {"locale": locale})
+        cursors[locale] = response.json()["cursor"]
+    restrict(secret, "login")
+    for locale, page in (("vi", secret), ("en", english_alias(secret))):
+        body = client.get("/api/sync/", {"since": cursors[locale], "locale": locale}).json()
+        assert page.pk in body["removed"], locale
+        assert shown.pk not in body["removed"] and page.pk not in synced_ids(client)
+
+
 def test_the_listing_search_leaves_restricted_pages_and_aliases_out(unit_tree):
     """issue 13 #4: ``/api/v2/pages/?search=`` in either language finds neither
     the restricted page nor its alias; the open one it finds."""
