@@ -8,19 +8,66 @@ caller may read), never rebuilds it from ``Model.objects``. Bad values raise
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Q, When
 from django.utils.translation import gettext as _
 from rest_framework.filters import BaseFilterBackend
+from wagtail.api.v2.filters import SearchFilter
+from wagtail.search.backends import get_search_backend
 
 from content_types.models import DocumentStatus, NewsArticle, NewsCategory, PartyDocument
 from content_types.models.audience import in_unit_feed
 from content_types.symbols import DocumentType
 from editorial.models import Unit
+from search.params import validate_query_text
 
 from .exceptions import BadParameter
 
 TRUE_VALUES = {"1", "true", "yes"}
 FALSE_VALUES = {"0", "false", "no", ""}
+
+# The largest id of our tables (PostgreSQL ``integer``): a bigger number names
+# nothing, and some queries would fail in the database on it.
+MAX_ID = 2**31 - 1
+# Offset pagination is for browsing; past this, counting and skipping rows
+# costs more than any reader needs (sync and search have their own windows).
+MAX_OFFSET = 10_000
+# Search results a listing looks at before applying the audience.
+SEARCH_WINDOW = 500
+
+
+def whole_number(raw, name, *, minimum=0, maximum=MAX_ID):
+    """``raw`` as an int from ``minimum`` to ``maximum``, else a 400 naming ``name``.
+
+    The one integer parser for query parameters. ASCII digits only:
+    ``str.isdigit()`` accepts "²" and ``int()`` accepts "١", " 1" and "1_0".
+    The bound keeps every number inside what PostgreSQL columns hold.
+    """
+    if (
+        raw.isascii()
+        and raw.isdigit()
+        and len(raw) <= len(str(maximum))
+        and minimum <= int(raw) <= maximum
+    ):
+        return int(raw)
+    raise BadParameter(
+        name,
+        _("%(name)s must be a whole number from %(min)d to %(max)d.")
+        % {"name": name, "min": minimum, "max": maximum},
+    )
+
+
+def integer_parameter(request, name, default=None, *, minimum=0, maximum=MAX_ID):
+    """``?<name>=`` through ``whole_number``; ``default`` when it is absent."""
+    raw = request.GET.get(name)
+    return default if raw is None else whole_number(raw, name, minimum=minimum, maximum=maximum)
+
+
+def parse_window(request, limit_max=100, default=20):
+    """``(offset, limit)`` of a listing, each checked by ``whole_number``."""
+    offset = integer_parameter(request, "offset", 0, maximum=MAX_OFFSET)
+    limit = integer_parameter(request, "limit", default, maximum=limit_max)
+    return offset, limit
 
 
 def boolean_parameter(request, name):
@@ -53,13 +100,71 @@ def date_parameter(request, name):
 
 
 def unit_parameter(request, name="unit"):
-    raw = request.GET[name]
-    if not raw.isdigit():
-        raise BadParameter(name, _("%(name)s must be a unit id (a number).") % {"name": name})
-    unit = Unit.objects.filter(pk=int(raw)).first()
+    pk = integer_parameter(request, name, minimum=1)
+    unit = Unit.objects.filter(pk=pk).first()
     if unit is None:
-        raise BadParameter(name, _("There is no unit with id %(id)s.") % {"id": raw})
+        raise BadParameter(name, _("There is no unit with id %(id)s.") % {"id": pk})
     return unit
+
+
+def search_parameters(request):
+    """``(text, operator)`` of ``?search=`` and ``?search_operator=``: the text
+    by the search app's rule (``validate_query_text``), the operator one of
+    Wagtail's two."""
+    text = request.GET["search"]
+    try:
+        validate_query_text(text)
+    except ValidationError as error:
+        raise BadParameter("search", error.messages[0]) from error
+    operator = request.GET.get("search_operator")
+    if operator not in (None, "and", "or"):
+        raise BadParameter("search_operator", _("search_operator must be “and” or “or”."))
+    return text, operator
+
+
+class RefuseNulMixin:
+    """For the viewsets that hand query parameters to the database through
+    Wagtail's code (its filters, ``find``): PostgreSQL refuses NUL in text, so a
+    NUL in any parameter is a 400 naming it, never a 500."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                raise BadParameter(
+                    name, _("%(name)s must not contain a NUL character.") % {"name": name}
+                )
+
+
+class CheckedSearchFilter(SearchFilter):
+    """Wagtail's ``?search=`` with its parameters checked first."""
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" in request.GET:
+            search_parameters(request)
+        return super().filter_queryset(request, queryset, view)
+
+
+class RankedSearchFilter(BaseFilterBackend):
+    """``?search=`` on a queryset the search back end cannot filter (images and
+    documents are scoped by ``Exists()`` over the pages using them, which
+    Wagtail's back ends refuse): rank over the whole table, then keep the
+    queryset's rows among the first SEARCH_WINDOW, best first (or in ``order``)."""
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" not in request.GET:
+            return queryset
+        text, operator = search_parameters(request)
+        everything = queryset.model.objects.all()
+        results = get_search_backend().search(text, everything, operator=operator)
+        ranked = [item.pk for item in results[:SEARCH_WINDOW]]
+        if not ranked:
+            return queryset.none()
+        queryset = queryset.filter(pk__in=ranked)
+        if "order" in request.GET:
+            return queryset
+        rank = Case(*(When(pk=pk, then=position) for position, pk in enumerate(ranked)))
+        return queryset.order_by(rank)
 
 
 class UnitFeedFilter(BaseFilterBackend):

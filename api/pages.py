@@ -19,12 +19,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.renderers import JSONRenderer
-from wagtail.api.v2.filters import (
-    FieldsFilter,
-    LocaleFilter,
-    OrderingFilter,
-    SearchFilter,
-)
+from wagtail.api.v2.filters import FieldsFilter, LocaleFilter, OrderingFilter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Locale, Page
@@ -43,7 +38,15 @@ from .conditional import (
     not_modified_response,
 )
 from .exceptions import ApiError, BadParameter
-from .filters import ContentFieldsFilter, UnitFeedFilter
+from .filters import (
+    MAX_ID,
+    SEARCH_WINDOW,
+    CheckedSearchFilter,
+    ContentFieldsFilter,
+    RefuseNulMixin,
+    UnitFeedFilter,
+    parse_window,
+)
 from .locales import reader_locale
 from .representation import page_detail, page_summaries, translations_of
 from .visibility import audience_key, readable_pages, visible_documents
@@ -84,23 +87,6 @@ READER_PARAMETERS = (
 )
 
 
-def parse_window(request, limit_max=100, default=20):
-    values = {}
-    for name, fallback in (("offset", 0), ("limit", default)):
-        raw = request.GET.get(name, str(fallback))
-        if not raw.isdigit():
-            raise BadParameter(
-                name, _("%(name)s must be a whole number, 0 or more.") % {"name": name}
-            )
-        values[name] = int(raw)
-    if values["limit"] > limit_max:
-        raise BadParameter("limit", _("limit cannot be higher than %(max)d.") % {"max": limit_max})
-    return values["offset"], values["limit"]
-
-
-SEARCH_WINDOW = 500
-
-
 def named_page(request, view, name, *, allow_root=True):
     """The page that ``?<name>=<id>`` names, among those the caller may read.
 
@@ -113,7 +99,7 @@ def named_page(request, view, name, *, allow_root=True):
     if allow_root and raw == "root":
         return view.get_root_page()
     page = None
-    if raw.isascii() and raw.isdigit():
+    if raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_ID)):
         page = readable_pages(request.user).filter(pk=int(raw)).first()
     if page is None:
         raise BadParameter(
@@ -183,7 +169,7 @@ class TranslationOfFilter(TreeFilter):
         return queryset.translation_of(page)
 
 
-class ReaderPagesAPIViewSet(PagesAPIViewSet):
+class ReaderPagesAPIViewSet(RefuseNulMixin, PagesAPIViewSet):
     renderer_classes = [JSONRenderer]
     filter_backends = [
         FieldsFilter,
@@ -195,7 +181,7 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
         OrderingFilter,
         TranslationOfFilter,
         LocaleFilter,
-        SearchFilter,  # last: search results cannot be filtered further
+        CheckedSearchFilter,  # last: search results cannot be filtered further
     ]
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(READER_PARAMETERS)
 

@@ -70,31 +70,55 @@ class Cursor:
 
     @classmethod
     def parse(cls, raw):
+        """The cursor ``raw`` names: one from ``str()``, an ISO date-time (naive
+        means the site's time zone), or nothing (everything). Numbers or dates
+        that no sync could have produced (before 1970, past year 9999, ids
+        beyond 18 digits) are a 400 like any other bad value."""
         if not raw:
             return cls()
-        if raw.startswith("v1."):
-            parts = raw.split(".")
-            if len(parts) == 4 and all(part.isdigit() for part in parts[1:]):
-                published = EPOCH + datetime.timedelta(microseconds=int(parts[2]))
-                return cls(int(parts[1]), published, int(parts[3]))
-        else:
-            try:
-                moment = datetime.datetime.fromisoformat(raw)
-            except ValueError:
-                moment = None
-            if moment is not None:
-                if timezone.is_naive(moment):
-                    moment = timezone.make_aware(moment)
-                before = (
-                    PageChange.objects.filter(changed_at__lt=moment)
-                    .order_by("-pk")
-                    .values_list("pk", flat=True)
-                    .first()
-                )
-                return cls(before or 0, moment, 0)
-        raise BadParameter(
-            "since", _("since must be a cursor from an earlier sync, or an ISO date and time.")
+        cursor = cls._from_cursor(raw) if raw.startswith("v1.") else cls._from_moment(raw)
+        if cursor is None:
+            raise BadParameter(
+                "since",
+                _(
+                    "since must be a cursor from an earlier sync, or an ISO date and "
+                    "time from 1970-01-01 on."
+                ),
+            )
+        return cursor
+
+    @classmethod
+    def _from_cursor(cls, raw):
+        parts = raw.split(".")[1:]
+        if len(parts) != 3 or not all(
+            part.isascii() and part.isdigit() and len(part) <= 18 for part in parts
+        ):
+            return None
+        change_id, micros, page_id = map(int, parts)
+        try:
+            published = EPOCH + datetime.timedelta(microseconds=micros)
+        except OverflowError:
+            return None
+        return cls(change_id, published, page_id)
+
+    @classmethod
+    def _from_moment(cls, raw):
+        try:
+            moment = datetime.datetime.fromisoformat(raw)
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            moment = moment.astimezone(datetime.UTC)
+        except (ValueError, OverflowError):
+            return None
+        if moment < EPOCH:
+            return None
+        before = (
+            PageChange.objects.filter(changed_at__lt=moment)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
         )
+        return cls(before or 0, moment, 0)
 
 
 def _could_read(change, branch_path, prefixes):

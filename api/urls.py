@@ -1,13 +1,34 @@
 """The reader apps' API, mounted at /api/ (``/api/search/`` is the search app's)."""
 
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail.api.v2.router import WagtailAPIRouter
 
 from . import accounts, interactive, sync
 from .exceptions import not_found
 from .files import ReaderDocumentsAPIViewSet, ReaderImagesAPIViewSet
+from .filters import MAX_ID
 from .pages import ReaderPagesAPIViewSet
+
+
+class IdConverter:
+    """``<id:...>``: a row id, 1 to MAX_ID. Django's ``<int:>`` takes any number
+    of digits, and a number no column holds is no object: the address does not
+    match and the caller gets the JSON 404 below."""
+
+    regex = "[0-9]{1,10}"
+
+    def to_python(self, value):
+        number = int(value)
+        if not 1 <= number <= MAX_ID:
+            raise ValueError(value)
+        return number
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 content = WagtailAPIRouter("api_v2")
 content.register_endpoint("pages", ReaderPagesAPIViewSet)
@@ -20,44 +41,44 @@ urlpatterns = [
     path("auth/me/", accounts.MeView.as_view(), name="api_me"),
     path("sync/", sync.SyncView.as_view(), name="api_sync"),
     path(
-        "quizzes/<int:quiz_id>/attempts/",
+        "quizzes/<id:quiz_id>/attempts/",
         interactive.QuizAttemptsView.as_view(),
         name="api_quiz_attempts",
     ),
     path(
-        "quizzes/<int:quiz_id>/ranking/",
+        "quizzes/<id:quiz_id>/ranking/",
         interactive.RankingView.as_view(),
         name="api_quiz_ranking",
     ),
     path("attempts/", interactive.MyAttemptsView.as_view(), name="api_my_attempts"),
-    path("attempts/<int:attempt_id>/", interactive.AttemptView.as_view(), name="api_attempt"),
+    path("attempts/<id:attempt_id>/", interactive.AttemptView.as_view(), name="api_attempt"),
     path(
-        "attempts/<int:attempt_id>/submit/",
+        "attempts/<id:attempt_id>/submit/",
         interactive.SubmitView.as_view(),
         name="api_attempt_submit",
     ),
     path(
-        "attempts/<int:attempt_id>/corrections/",
+        "attempts/<id:attempt_id>/corrections/",
         interactive.CorrectionsView.as_view(),
         name="api_attempt_corrections",
     ),
     path(
-        "study/lessons/<int:lesson_id>/open/",
+        "study/lessons/<id:lesson_id>/open/",
         interactive.LessonProgressView.as_view(step="open"),
         name="api_lesson_open",
     ),
     path(
-        "study/lessons/<int:lesson_id>/complete/",
+        "study/lessons/<id:lesson_id>/complete/",
         interactive.LessonProgressView.as_view(step="complete"),
         name="api_lesson_complete",
     ),
     path(
-        "study/modules/<int:module_id>/progress/",
+        "study/modules/<id:module_id>/progress/",
         interactive.ModuleProgressView.as_view(),
         name="api_module_progress",
     ),
     path("questions/", interactive.QuestionsView.as_view(), name="api_questions"),
-    path("questions/<int:question_id>/", interactive.QuestionView.as_view(), name="api_question"),
+    path("questions/<id:question_id>/", interactive.QuestionView.as_view(), name="api_question"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     # Last: any other address under /api/ is a JSON 404, never the site's HTML page.

@@ -1,8 +1,10 @@
 """The query string of ``GET /api/search/``, validated once for both back ends."""
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -16,6 +18,39 @@ from .models import Kind
 from .text import ParsedQuery, parse_query
 
 MAX_PAGE_SIZE = 50
+
+# What a member types in a search box. Longer text is not a query: the back
+# ends nest one expression per word and a few thousand words exhaust Python's
+# recursion limit (a 500, not an answer).
+MAX_QUERY_LENGTH = 200
+# Tabs and line breaks come with pasted text and mean spaces; other control
+# characters (NUL above all, which PostgreSQL refuses in text) never do.
+_WHITESPACE_CONTROLS = {"\t", "\n", "\r"}
+
+
+def validate_query_text(text):
+    """The one rule for search text, in ``/api/search/``, its suggestions and the
+    content endpoints' ``?search=``: at most MAX_QUERY_LENGTH characters, no
+    control characters. Raises Django's ValidationError."""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise ValidationError(
+            _("The search text is too long: at most %(max)d characters.")
+            % {"max": MAX_QUERY_LENGTH},
+            code="too_long",
+        )
+    if any(
+        unicodedata.category(char) == "Cc" and char not in _WHITESPACE_CONTROLS for char in text
+    ):
+        raise ValidationError(
+            _("The search text contains control characters."), code="control_characters"
+        )
+
+
+class QueryTextField(serializers.CharField):
+    """Search text, checked by ``validate_query_text``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validators=[validate_query_text], **kwargs)
 
 
 def reader_language(code):
@@ -47,7 +82,7 @@ class LanguageField(serializers.CharField):
 
 
 class SearchQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    q = QueryTextField(required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
     document_type = serializers.ChoiceField(choices=DocumentType.choices, required=False)
     status = serializers.ChoiceField(choices=DocumentStatus.choices, required=False)
@@ -78,7 +113,7 @@ class SearchQuerySerializer(serializers.Serializer):
 
 
 class SuggestQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(max_length=100)
+    q = QueryTextField()
     locale = LanguageField()
 
 
