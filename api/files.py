@@ -4,6 +4,8 @@ the caller may not read (see ``visibility``)."""
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework.renderers import JSONRenderer
+from wagtail.api.v2.filters import FieldsFilter, OrderingFilter
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.serializers import TagsField
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.documents.api.v2.serializers import DocumentSerializer
@@ -12,11 +14,24 @@ from wagtail.images.api.v2.serializers import ImageSerializer
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from .exceptions import ApiError
+from .filters import RankedSearchFilter, RefuseNulMixin, parse_window
 from .visibility import visible_documents, visible_images
 
 
-class ScopedFilesMixin:
+class WindowPagination(WagtailPagination):
+    """Wagtail's listing shape, with ``offset`` and ``limit`` read by ``parse_window``."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        offset, limit = parse_window(request)
+        self.view = view
+        self.total_count = queryset.count()
+        return queryset[offset : offset + limit]
+
+
+class ScopedFilesMixin(RefuseNulMixin):
     renderer_classes = [JSONRenderer]
+    pagination_class = WindowPagination
+    filter_backends = [FieldsFilter, OrderingFilter, RankedSearchFilter]
 
     def handle_exception(self, exc):
         if isinstance(exc, BadRequestError):
