@@ -1,6 +1,7 @@
 """Authentication that knows about party membership status, and the lockout
 after repeated failed sign-ins (django-axes, with a growing wait)."""
 
+from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_failure_limit
 from django.conf import settings
@@ -25,6 +26,21 @@ class MemberStatusBackend(ModelBackend):
             return user.member.is_active_member
         except Member.DoesNotExist:
             return True
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check, first in AUTHENTICATION_BACKENDS: refuses a
+    locked-out username and address before any password is checked.
+
+    A sign-in with no request (a script, the test client's ``login()``) has no
+    address to lock out; axes would raise, here it passes to the next back end.
+    Every sign-in page and the API pass their request.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 def lockout_ends(failures, last_failure, limit):

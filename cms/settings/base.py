@@ -128,7 +128,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Sign-in: the lockout back end first (it refuses a locked-out username and
 # address before any password is checked), then the member-status back end.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "editorial.auth.LockoutBackend",
     "editorial.auth.MemberStatusBackend",
 ]
 
