@@ -10,6 +10,7 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -116,5 +117,8 @@ def json_error(code, message, status_code):
     return JsonResponse(error_body(code, message), status=status_code)
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs):
+    """Any other address under /api/, whatever the method (a POST carrying a
+    session cookie must get this JSON 404, not the CSRF failure page)."""
     return json_error("not_found", _("Not found."), 404)

@@ -14,7 +14,7 @@ from wagtail.images.api.v2.serializers import ImageSerializer
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from .exceptions import ApiError
-from .filters import RankedSearchFilter, RefuseNulMixin, parse_window
+from .filters import CheckedQueryMixin, RankedSearchFilter, parse_window
 from .visibility import visible_documents, visible_images
 
 
@@ -28,7 +28,7 @@ class WindowPagination(WagtailPagination):
         return queryset[offset : offset + limit]
 
 
-class ScopedFilesMixin(RefuseNulMixin):
+class ScopedFilesMixin(CheckedQueryMixin):
     renderer_classes = [JSONRenderer]
     pagination_class = WindowPagination
     filter_backends = [FieldsFilter, OrderingFilter, RankedSearchFilter]

@@ -122,10 +122,11 @@ def search_parameters(request):
     return text, operator
 
 
-class RefuseNulMixin:
+class CheckedQueryMixin:
     """For the viewsets that hand query parameters to the database through
     Wagtail's code (its filters, ``find``): PostgreSQL refuses NUL in text, so a
-    NUL in any parameter is a 400 naming it, never a 500."""
+    NUL in any parameter is a 400 naming it, and ``find/?id=`` is a checked
+    whole number, never a 500."""
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -134,6 +135,10 @@ class RefuseNulMixin:
                 raise BadParameter(
                     name, _("%(name)s must not contain a NUL character.") % {"name": name}
                 )
+
+    def find_object(self, queryset, request):
+        integer_parameter(request, "id", minimum=1)
+        return super().find_object(queryset, request)
 
 
 class CheckedSearchFilter(SearchFilter):

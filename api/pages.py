@@ -41,9 +41,9 @@ from .exceptions import ApiError, BadParameter
 from .filters import (
     MAX_ID,
     SEARCH_WINDOW,
+    CheckedQueryMixin,
     CheckedSearchFilter,
     ContentFieldsFilter,
-    RefuseNulMixin,
     UnitFeedFilter,
     parse_window,
 )
@@ -169,7 +169,7 @@ class TranslationOfFilter(TreeFilter):
         return queryset.translation_of(page)
 
 
-class ReaderPagesAPIViewSet(RefuseNulMixin, PagesAPIViewSet):
+class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
     renderer_classes = [JSONRenderer]
     filter_backends = [
         FieldsFilter,

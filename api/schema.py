@@ -4,6 +4,11 @@ Wagtail API v2 content endpoints (whose serialisers depend on ``?type`` and
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
+from search.params import MAX_QUERY_LENGTH
+
+from .filters import MAX_ID, MAX_OFFSET
+from .urls import IdConverter
+
 WAGTAIL_PREFIX = "/api/v2/"
 
 
@@ -48,7 +53,11 @@ WINDOW = [
         "Items per page (default 20, at most 100).",
         {"type": "integer", "minimum": 0, "maximum": 100},
     ),
-    _query("offset", "Items to skip.", {"type": "integer", "minimum": 0}),
+    _query(
+        "offset",
+        f"Items to skip (at most {MAX_OFFSET}).",
+        {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
+    ),
     _query(
         "fields",
         "Wagtail fields syntax, e.g. `*` or `title,-html_url`; without it, compact items.",
@@ -56,16 +65,31 @@ WINDOW = [
     _query("order", "A field to order by, `-field` for descending, or `random`."),
 ]
 
+PAGE_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+SEARCH = [
+    _query(
+        "search",
+        f"Full-text search (at most {MAX_QUERY_LENGTH} characters, no control characters).",
+        {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+    ),
+    _query(
+        "search_operator",
+        "With `search`: all words (`and`) or any word (`or`).",
+        {"type": "string", "enum": ["and", "or"]},
+    ),
+]
+
 PAGE_FILTERS = [
     _query("type", "Page type, e.g. `content_types.NewsArticle`, `content_types.PartyDocument`."),
-    _query("child_of", "Pages directly below this page id.", {"type": "integer", "minimum": 1}),
-    _query(
-        "descendant_of", "Pages anywhere below this page id.", {"type": "integer", "minimum": 1}
-    ),
+    _query("child_of", "Pages directly below this page id.", PAGE_ID),
+    _query("descendant_of", "Pages anywhere below this page id.", PAGE_ID),
+    _query("ancestor_of", "Pages above this page id.", PAGE_ID),
+    _query("translation_of", "Translations of this page id.", PAGE_ID),
     _query(
         "unit",
         "A unit's feed: its own pages and pages promoted into it.",
-        {"type": "integer", "minimum": 1},
+        PAGE_ID,
     ),
     _query(
         "subtree",
@@ -143,6 +167,21 @@ COMPONENTS = {
 }
 
 
+def _error(description):
+    return {"description": description, "content": {"application/json": {"schema": ERROR}}}
+
+
+# Every refusal under /api/ has the same JSON shape (``api.exceptions``).
+ERRORS = {
+    "400": _error("A bad parameter or field, named in `fields`."),
+    "401": _error("Sign-in needed, or the token is no longer valid."),
+    "403": _error("Not allowed to the caller."),
+    "404": _error("Not found, or not readable by the caller."),
+    "409": _error("Refused in the object's current state (e.g. a submitted attempt)."),
+    "429": _error("Too many requests; see Retry-After."),
+}
+
+
 def _responses(ok_schema):
     return {
         "200": {
@@ -150,14 +189,8 @@ def _responses(ok_schema):
             "content": {"application/json": {"schema": ok_schema}},
         },
         "304": {"description": "Not modified: the copy the app holds (If-None-Match) is current."},
-        "400": {
-            "description": "A bad parameter, named in `fields`.",
-            "content": {"application/json": {"schema": ERROR}},
-        },
-        "404": {
-            "description": "Not found, or not readable by the caller.",
-            "content": {"application/json": {"schema": ERROR}},
-        },
+        "400": ERRORS["400"],
+        "404": ERRORS["404"],
     }
 
 
@@ -174,7 +207,12 @@ def _operation(operation_id, summary, parameters, ok_schema, tag):
     }
 
 
-ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+ID = {"name": "id", "in": "path", "required": True, "schema": PAGE_ID}
+
+FIND = [
+    _query("html_path", "The page's path on the site, e.g. `/tin-tuc/hoi-nghi/`."),
+    _query("id", "The page's id.", PAGE_ID),
+]
 
 
 def content_paths(result, generator, request, public):
@@ -184,10 +222,11 @@ def content_paths(result, generator, request, public):
         f"{WAGTAIL_PREFIX}pages/": _operation(
             "pages_list",
             "Pages the caller may read (compact items newest first unless `fields`/`order`).",
-            WINDOW + PAGE_FILTERS,
+            WINDOW + PAGE_FILTERS + SEARCH,
             listing,
             "content",
         ),
+        f"{WAGTAIL_PREFIX}pages/find/": _find_operation(),
         f"{WAGTAIL_PREFIX}pages/{{id}}/": _operation(
             "pages_detail",
             "A page with its body as structured JSON (rich text with absolute links).",
@@ -198,7 +237,7 @@ def content_paths(result, generator, request, public):
         f"{WAGTAIL_PREFIX}images/": _operation(
             "images_list",
             "Images not only used on pages the caller may not read.",
-            WINDOW,
+            WINDOW + SEARCH,
             listing,
             "content",
         ),
@@ -208,7 +247,7 @@ def content_paths(result, generator, request, public):
         f"{WAGTAIL_PREFIX}documents/": _operation(
             "documents_list",
             "Documents (files) not only attached to pages the caller may not read.",
-            WINDOW,
+            WINDOW + SEARCH,
             listing,
             "content",
         ),
@@ -221,6 +260,7 @@ def content_paths(result, generator, request, public):
         ),
     }
     result.setdefault("paths", {}).update(paths)
+    _describe_ids_and_errors(result["paths"])
     components = result.setdefault("components", {})
     components.setdefault("schemas", {}).update(COMPONENTS)
     components.setdefault("securitySchemes", {})["bearerAuth"] = {
@@ -229,6 +269,40 @@ def content_paths(result, generator, request, public):
         "description": "A token from POST /api/auth/token/.",
     }
     return result
+
+
+def _find_operation():
+    """``find/``: a redirect to the page's detail address."""
+    responses = {
+        "302": {"description": "Found: `Location` is the page's detail address."},
+        "400": ERRORS["400"],
+        "404": ERRORS["404"],
+    }
+    return {
+        "get": {
+            "operationId": "pages_find",
+            "summary": "Find a page by its site path or id (redirects to its detail).",
+            "tags": ["content"],
+            "parameters": FIND,
+            "responses": responses,
+            "security": [{"bearerAuth": []}, {}],
+        }
+    }
+
+
+def _describe_ids_and_errors(paths):
+    """drf-spectacular describes our ``<id:>`` path converter as a string with
+    a pattern; it is an integer from 1 to MAX_ID. And every DRF operation may
+    answer the JSON errors of ``ERRORS`` besides what it declares."""
+    pattern = f"^{IdConverter.regex}$"
+    for operations in paths.values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter["schema"].get("pattern") == pattern:
+                    parameter["schema"] = dict(PAGE_ID)
+            responses = operation.setdefault("responses", {})
+            for status, response in ERRORS.items():
+                responses.setdefault(status, response)
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

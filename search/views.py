@@ -5,6 +5,8 @@ callers search public content. Which back end answered is in the
 ``X-Search-Backend`` header, for operators.
 """
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +18,11 @@ from .service import run_search, run_suggest
 class SearchView(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        parameters=[SearchQuerySerializer],
+        responses=OpenApiTypes.OBJECT,
+        description="Archive search: hits the caller may read, counts and facets.",
+    )
     def get(self, request):
         serializer = SearchQuerySerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
@@ -28,6 +35,11 @@ class SearchView(APIView):
 class SuggestView(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        parameters=[SuggestQuerySerializer],
+        responses=OpenApiTypes.OBJECT,
+        description="Titles completing what the reader is typing.",
+    )
     def get(self, request):
         serializer = SuggestQuerySerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)

@@ -12,6 +12,7 @@ parameter or field named in ``fields``.
 import datetime
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from content_types.models import QuestionCategory
@@ -65,6 +66,8 @@ QUERY_ATTACKS = [
     # NUL in any parameter Wagtail hands to the database.
     ("/api/v2/pages/find/?html_path=%00", "html_path"),
     ("/api/v2/images/?title=%00", None),
+    ("/api/v2/pages/find/?id=null", "id"),
+    ("/api/v2/images/find/?id=" + HUGE, "id"),
     # Ids in filters: too big, or not ASCII digits.
     ("/api/v2/pages/?unit=" + HUGE, "unit"),
     ("/api/v2/pages/?unit=%C2%B2", "unit"),
@@ -179,6 +182,16 @@ def test_ids_past_postgresql_integer_are_not_found(client, db, method, url):
     response = getattr(client, method)(url, {}, content_type="application/json")
     assert_bad(response, None, status=404)
     assert response.json()["code"] == "not_found"
+
+
+def test_unknown_addresses_answer_json_404_to_any_method(db):
+    """issue 13 #14 (found by schemathesis): a POST to an id past 2^31-1 with a
+    session cookie got Django's HTML CSRF page from the catch-all 404 view."""
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["sessionid"] = "whatever"
+    response = client.post(f"/api/attempts/{2**31}/submit/", {}, content_type="application/json")
+    assert_bad(response, None, status=404)
+    assert response["Content-Type"] == "application/json"
 
 
 BAD_ANSWERS = [
