@@ -1,8 +1,8 @@
 """What a caller may see through the API: pages, and the files behind them.
 
 The one place the API applies audiences. Pages use
-``content_types.models.audience.readable_for`` (the same filter as the reader
-site); an image or a document is visible when at least one live page the
+``content_types.models.audience.readable_pages`` (the same rule as the reader
+site, search and the admin's choosers); an image or a document is visible when at least one live page the
 caller may read uses it in its published version. So a file attached to a
 unit-only page is hidden from other units' members, in listings, details and
 the download, while a file also used on a public page stays public; a file
@@ -19,22 +19,8 @@ from wagtail.models import Page, ReferenceIndex
 from wagtail.permissions import policy_registry
 
 from content_types.models import DocumentAttachment, NewsArticle
-from content_types.models.audience import readable_for, reader_branch_path, under_view_restriction
-
-
-def readable_pages(user):
-    """Live pages ``user`` may read (the tree root excluded).
-
-    Pages under a Wagtail view restriction, and aliases of such pages, are
-    left out for every caller: see ``under_view_restriction`` for why the API
-    does not let anyone pass one.
-    """
-    return (
-        Page.objects.live()
-        .filter(depth__gt=1)
-        .filter(readable_for(user))
-        .exclude(under_view_restriction())
-    )
+from content_types.models.audience import readable_pages as readable_pages  # re-exported
+from content_types.models.audience import reader_branch_path
 
 
 def audience_key(user):
@@ -107,21 +93,22 @@ def visible_images(user):
     return get_image_model().objects.filter(visible_files(get_image_model(), user))
 
 
-def _editor_may_use(user, obj):
+def _editor_may_use(user, model, pk):
     """Editors see the files of their collections in the admin (thumbnails,
     choosers, the file they attach to a draft) whatever the pages using them."""
     if not (user.is_authenticated and user.has_perm("wagtailadmin.access_admin")):
         return False
-    policy = policy_registry.get_by_type(type(obj))
-    return policy.user_has_any_permission_for_instance(user, ["choose", "change"], obj)
+    obj = model.objects.filter(pk=pk).first()
+    policy = policy_registry.get_by_type(model)
+    return obj is not None and policy.user_has_any_permission_for_instance(
+        user, ["choose", "change"], obj
+    )
 
 
 def file_readable(user, model, pk):
     """May ``user`` open the image or document ``pk`` of ``model`` (its
     file, renditions or download)? The rule of the listings, plus editors'
     own collections."""
-    visible = model.objects.filter(visible_files(model, user), pk=pk)
-    if visible.exists():
+    if model.objects.filter(visible_files(model, user), pk=pk).exists():
         return True
-    obj = model.objects.filter(pk=pk).first()
-    return obj is not None and _editor_may_use(user, obj)
+    return _editor_may_use(user, model, pk)

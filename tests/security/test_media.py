@@ -273,6 +273,7 @@ def test_if_none_match_star_matches_only_a_page_that_exists(api, audience_conten
     anonymous = api("anonymous")
     star = {"HTTP_IF_NONE_MATCH": "*"}
     assert anonymous.get("/api/v2/pages/999999/", **star).status_code == 404
+    assert anonymous.get("/api/v2/pages/99999999999999999999/", **star).status_code == 404
     hidden = audience_content.news["members"]
     assert anonymous.get(f"/api/v2/pages/{hidden.pk}/", **star).status_code == 404
     assert api("branch").get(f"/api/v2/pages/{hidden.pk}/", **star).status_code == 304
