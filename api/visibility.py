@@ -1,9 +1,9 @@
 """What a caller may see through the API: pages, and the files behind them.
 
 The one place the API applies audiences. Pages use
-``content_types.models.audience.readable_for`` (the same filter as the reader
-site); an image or a document is visible when at least one live page the
-caller may read uses it in its published version. So a file attached to a
+``content_types.models.audience.readable_pages`` (the same rule as search and
+the admin's choosers); an image or a document is visible when at least one
+live page the caller may read uses it in its published version. So a file attached to a
 unit-only page is hidden from other units' members, in listings, details and
 the download, while a file also used on a public page stays public; a file
 nobody has published yet (just uploaded, or attached to a draft under review)
@@ -19,22 +19,8 @@ from wagtail.models import Page, ReferenceIndex
 from wagtail.permissions import policy_registry
 
 from content_types.models import DocumentAttachment, NewsArticle
-from content_types.models.audience import readable_for, reader_branch_path, under_view_restriction
-
-
-def readable_pages(user):
-    """Live pages ``user`` may read (the tree root excluded).
-
-    Pages under a Wagtail view restriction, and aliases of such pages, are
-    left out for every caller: see ``under_view_restriction`` for why the API
-    does not let anyone pass one.
-    """
-    return (
-        Page.objects.live()
-        .filter(depth__gt=1)
-        .filter(readable_for(user))
-        .exclude(under_view_restriction())
-    )
+from content_types.models.audience import readable_pages as readable_pages  # re-exported
+from content_types.models.audience import reader_branch_path
 
 
 def audience_key(user):

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from editorial.models.units import path_prefixes
 
@@ -155,3 +155,19 @@ def in_unit_feed(unit, *, subtree=False):
         owned = Q(audience_row__unit=unit)
         listed = PageListing.objects.filter(page_id=OuterRef("pk"), unit=unit)
     return owned | Exists(listed)
+
+
+def readable_pages(user):
+    """Live pages ``user`` may read (the tree root excluded): what readers'
+    channels (the API, search, the admin's choosers) may name to them.
+
+    Pages under a Wagtail view restriction, and aliases of such pages, are
+    left out for every caller: see ``under_view_restriction`` for why readers'
+    channels do not let anyone pass one.
+    """
+    return (
+        Page.objects.live()
+        .filter(depth__gt=1)
+        .filter(readable_for(user))
+        .exclude(under_view_restriction())
+    )

@@ -34,7 +34,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from editorial.models import BoardRole, Unit
 from editorial.permissions import board_roles, is_active_user, is_platform_admin
 
-from ..models.audience import readable_for
+from ..models.audience import readable_pages
 
 # --- Pages ----------------------------------------------------------------------------
 
@@ -53,7 +53,7 @@ def admin_visible_pages(user):
     if is_platform_admin(user):
         return pages
     explorable = PagePermissionPolicy().explorable_instances(user)
-    readable = Page.objects.live().public().filter(readable_for(user))
+    readable = readable_pages(user)
     return pages.filter(
         Q(depth=1) | Q(pk__in=explorable.values("pk")) | Q(pk__in=readable.values("pk"))
     )
