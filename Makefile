@@ -26,7 +26,10 @@ run: venv
 	$(UV) run python manage.py seed_demo_workflows
 	$(UV) run python manage.py runserver 127.0.0.1:8000
 
-test: venv
+# Lint and the migrations check first (seconds), then the suite on real services;
+# the deploy check runs inside the suite (tests/cms/test_production_settings.py).
+test: venv lint
+	$(UV) run python manage.py makemigrations --check --dry-run
 	$(UV) run bash scripts/test-services.sh $(UV) run pytest -n 2 $(PYTEST_ARGS)
 
 lint: venv
