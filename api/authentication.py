@@ -5,10 +5,10 @@ It is the REST framework default (with the session), so every DRF view under
 ``/api/`` (search too) accepts it. A token of a member who is no longer active
 (deceased, expelled, struck off, transferred) stops working at once, and a
 token unused for ``API_TOKEN_IDLE_DAYS`` days has expired (each day of use
-pushes that back). A token carries a stamp of the password it was issued
-under, so a password changed by any path (admin, import, ``set_password``)
-voids it; ``api.signal_handlers`` also deletes the rows when a password or
-status changes through the models.
+pushes that back). A token carries a stamp of the password and membership
+status it was issued under, so a password or status changed by any path
+(admin, import, ``set_password``) voids it; ``api.signal_handlers`` also
+deletes the rows when a password or status changes through the models.
 """
 
 import datetime
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 
-from .models import ReaderToken, password_stamp, token_digest
+from .models import ReaderToken, sign_in_stamp, token_digest
 
 KEYWORD = "bearer"
 
@@ -36,8 +36,11 @@ def user_may_sign_in(user):
 def _stamp_matches(token, stamp):
     """The token's stamp is the user's current one, or one made under a key in
     SECRET_KEY_FALLBACKS (as Django checks sessions after a key rotation)."""
-    fallbacks = token.user.get_session_auth_fallback_hash()
-    return any(constant_time_compare(token.password_stamp, s) for s in (stamp, *fallbacks))
+    fallbacks = (
+        sign_in_stamp(token.user, session_hash)
+        for session_hash in token.user.get_session_auth_fallback_hash()
+    )
+    return any(constant_time_compare(token.sign_in_stamp, s) for s in (stamp, *fallbacks))
 
 
 def is_idle_expired(token, today):
@@ -72,9 +75,9 @@ class BearerTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 _("This account may no longer sign in."), code="inactive_account"
             )
-        stamp = password_stamp(token.user)
-        if token.password_stamp and not _stamp_matches(token, stamp):
-            token.delete()  # the password changed since this token was issued
+        stamp = sign_in_stamp(token.user)
+        if token.sign_in_stamp and not _stamp_matches(token, stamp):
+            token.delete()  # the password or the status changed since it was issued
             raise exceptions.AuthenticationFailed(
                 _("The token is not valid or has been revoked."), code="invalid_token"
             )
@@ -87,8 +90,8 @@ class BearerTokenAuthentication(BaseAuthentication):
         # At most one write a day per token: the last day of use, and the
         # stamp of a token issued before stamps (or under an old SECRET_KEY).
         changes = {"last_used_on": today} if token.last_used_on != today else {}
-        if token.password_stamp != stamp:
-            changes["password_stamp"] = stamp
+        if token.sign_in_stamp != stamp:
+            changes["sign_in_stamp"] = stamp
         if changes:
             ReaderToken.objects.filter(pk=token.pk).update(**changes)
         return token.user, token

@@ -15,10 +15,17 @@ def token_digest(raw):
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def password_stamp(user):
-    """Changes whenever the user's password does, by whatever path (admin, import,
-    ``set_password``): Django's own session invalidation hash, keyed with SECRET_KEY."""
-    return user.get_session_auth_hash()
+def sign_in_stamp(user, session_hash=None):
+    """Changes whenever the user's password or membership status does, by
+    whatever path (admin, sign-in help, ``set_password``, an import's bulk
+    UPDATE that sends no signal): Django's own session invalidation hash
+    (keyed with SECRET_KEY, or ``session_hash`` made under a fallback key),
+    with the member's status and the date it took effect, which every status
+    change sets."""
+    member = getattr(user, "member", None)
+    status = f"{member.status}:{member.status_since}" if member else ""
+    session_hash = session_hash or user.get_session_auth_hash()
+    return hashlib.sha256(f"{session_hash}|{status}".encode()).hexdigest()
 
 
 class ReaderTokenQuerySet(models.QuerySet):
@@ -29,7 +36,7 @@ class ReaderTokenQuerySet(models.QuerySet):
             user=user,
             digest=token_digest(raw),
             name=name[:100],
-            password_stamp=password_stamp(user),
+            sign_in_stamp=sign_in_stamp(user),
             last_used_on=timezone.localdate(),
         )
         return token, raw
@@ -51,10 +58,10 @@ class ReaderToken(models.Model):
     name = models.CharField(_("device"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_on = models.DateField(_("last used on"), null=True, blank=True)
-    # The user's password_stamp() when the token was issued: a token outlives
-    # no password change. Empty for tokens issued before stamps existed; their
+    # The user's sign_in_stamp() when the token was issued: a token outlives
+    # no password change and no status change. Empty for tokens issued before stamps existed; their
     # first use fills it in.
-    password_stamp = models.CharField(max_length=128, blank=True, editable=False)
+    sign_in_stamp = models.CharField(max_length=128, blank=True, editable=False)
 
     objects = ReaderTokenQuerySet.as_manager()
 

@@ -4,6 +4,7 @@ a reader token lives (#11). Each test replays the attack over HTTP on
 PostgreSQL and checks that the legitimate use still works."""
 
 import datetime
+import io
 import re
 from unittest import mock
 
@@ -13,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import MD5PasswordHasher, make_password
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
@@ -291,6 +293,25 @@ def test_a_status_change_revokes_tokens_and_codes_for_good(unit_tree):
     assert (answer.status_code, answer.json()["code"]) == (401, "invalid_token")
     assert not ReaderToken.objects.filter(user=user).exists()
     assert not SignInCode.objects.filter(user=user).exists()
+
+
+def test_a_status_change_by_import_revokes_tokens_for_good(unit_tree, tmp_path):
+    """issue 13 #11: a status change written by the bulk import (an UPDATE that
+    sends no signal), then the member reinstated, left the old token working."""
+    user = member(unit_tree.branch, "dang-vien")
+    headers = bearer(user)
+    header = "username,full_name,branch_code,card_number,status,phone,email\n"
+    row = "dang-vien,Nguyễn Văn A,{branch},,{status},,\n"
+    for status in (MemberStatus.STRUCK_OFF, MemberStatus.OFFICIAL):
+        members = tmp_path / f"{status}.csv"
+        members.write_text(header + row.format(branch=unit_tree.branch.code, status=status))
+        call_command("import_members", str(members), "--no-progress", stdout=io.StringIO())
+    user.member.refresh_from_db()
+    assert user.member.status == MemberStatus.OFFICIAL
+
+    answer = Client().get("/api/auth/me/", **headers)
+    assert (answer.status_code, answer.json()["code"]) == (401, "invalid_token")
+    assert Client().get("/api/auth/me/", **bearer(user)).status_code == 200
 
 
 def test_tokens_expire_after_an_idle_time_that_each_use_pushes_back(unit_tree, settings):

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='readertoken',
-            name='password_stamp',
+            name='sign_in_stamp',
             field=models.CharField(blank=True, editable=False, max_length=128),
         ),
     ]
