@@ -158,6 +158,14 @@ class SyncView(APIView):
             OpenApiParameter(
                 "limit", OpenApiTypes.INT, description="Changed items per call (max 500)."
             ),
+            OpenApiParameter(
+                "offset", OpenApiTypes.INT, description="Accepted and ignored: follow `next`."
+            ),
+            OpenApiParameter(
+                "locale",
+                OpenApiTypes.STR,
+                description="Language of the items (default: Accept-Language, else vi).",
+            ),
         ],
         responses=inline_serializer(
             "SyncResponse",
