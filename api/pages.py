@@ -39,13 +39,13 @@ from .conditional import (
 )
 from .exceptions import ApiError, BadParameter
 from .filters import (
-    MAX_ID,
     SEARCH_WINDOW,
     CheckedQueryMixin,
     CheckedSearchFilter,
     ContentFieldsFilter,
     UnitFeedFilter,
     parse_window,
+    whole_number,
 )
 from .locales import reader_locale
 from .representation import page_detail, page_summaries, translations_of
@@ -98,9 +98,11 @@ def named_page(request, view, name, *, allow_root=True):
     raw = request.GET[name]
     if allow_root and raw == "root":
         return view.get_root_page()
-    page = None
-    if raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_ID)):
-        page = readable_pages(request.user).filter(pk=int(raw)).first()
+    try:
+        pk = whole_number(raw, name, minimum=1)
+    except BadParameter:
+        pk = None
+    page = readable_pages(request.user).filter(pk=pk).first() if pk else None
     if page is None:
         raise BadParameter(
             name, _("%(name)s must be the id of a page you can read.") % {"name": name}

@@ -11,7 +11,7 @@ is nobody's but its editors' (``file_readable``).
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, IntegerField, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -71,18 +71,9 @@ def visible_files(model, user):
 
 def used_on_page(model, page_id):
     """A Q over images or documents: those page ``page_id`` uses in its
-    published version (the same uses as ``visible_files``, for one page, as
-    index look-ups)."""
-    index = ReferenceIndex.objects.filter(
-        to_content_type=ContentType.objects.get_for_model(model),
-        base_content_type=ContentType.objects.get_for_model(Page),
-        object_id=str(page_id),
-    ).values_list(Cast("to_object_id", IntegerField()))
-    if model is get_document_model():
-        direct = DocumentAttachment.objects.filter(page_id=page_id).values("document_id")
-    else:
-        direct = NewsArticle.objects.filter(pk=page_id).values("featured_image_id")
-    return Q(pk__in=index) | Q(pk__in=direct)
+    published version (the uses ``visible_files`` counts, for one page)."""
+    page = Page.objects.filter(pk=page_id)
+    return _direct_uses(model, page) | _references(model, page)
 
 
 def visible_documents(user):
