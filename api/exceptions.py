@@ -14,6 +14,8 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from content_types.errors import ErrorCode, ServiceError
+
 logger = logging.getLogger(__name__)
 
 
@@ -58,6 +60,32 @@ def field_errors(detail, prefix=""):
     return errors
 
 
+#: The HTTP status each service refusal answers with: the one place the API
+#: maps ``content_types.errors.ErrorCode`` (a code missing here answers 400).
+SERVICE_ERROR_STATUS = {
+    ErrorCode.NOT_MEMBER: status.HTTP_403_FORBIDDEN,
+    ErrorCode.ROLE_REQUIRED: status.HTTP_403_FORBIDDEN,
+    ErrorCode.NOT_FOUND: status.HTTP_404_NOT_FOUND,
+    ErrorCode.NOT_OPEN: status.HTTP_409_CONFLICT,
+    ErrorCode.CLOSED: status.HTTP_409_CONFLICT,
+    ErrorCode.NO_ATTEMPTS_LEFT: status.HTTP_409_CONFLICT,
+    ErrorCode.BANK_TOO_SMALL: status.HTTP_409_CONFLICT,
+    ErrorCode.DEADLINE_PASSED: status.HTTP_409_CONFLICT,
+    ErrorCode.ALREADY_SUBMITTED: status.HTTP_409_CONFLICT,
+    ErrorCode.EXPIRED: status.HTTP_409_CONFLICT,
+    ErrorCode.NOT_SUBMITTED: status.HTTP_409_CONFLICT,
+    ErrorCode.CONTEST_NOT_CLOSED: status.HTTP_409_CONFLICT,
+    ErrorCode.INVALID_ANSWER: status.HTTP_400_BAD_REQUEST,
+    ErrorCode.INVALID_KEY: status.HTTP_400_BAD_REQUEST,
+}
+
+
+def service_refusal(error):
+    """A ``ServiceError`` as the API error with its code and status."""
+    status_code = SERVICE_ERROR_STATUS.get(error.code, status.HTTP_400_BAD_REQUEST)
+    return ApiError(str(error.code), error.messages[0], status_code)
+
+
 def validation_error_body(detail):
     """``{"code": "invalid", "message": <the first message>, "fields": ...}``;
     ``fields`` is left out when no message is about a field."""
@@ -80,7 +108,9 @@ def error_body(code, message, fields=None):
 
 def exception_handler(exc, context):
     """REST framework's exception handler, answering in our JSON shape."""
-    if isinstance(exc, Http404):
+    if isinstance(exc, ServiceError):
+        exc = service_refusal(exc)
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -26,6 +26,7 @@ from wagtail.models import Locale, Page
 
 from content_types.blocks import READABLE_PAGES
 from content_types.models import NewsArticle, PartyDocument
+from content_types.models.audience import Audience, ReaderRule
 
 from .conditional import (
     BODY_CACHE_SECONDS,
@@ -226,7 +227,7 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
         # The language is part of what the caller sees (Accept-Language may choose it).
         language = reader_locale(request)
         etag = make_etag(kind, f"{viewer}|{language}", request.get_full_path(), version)
-        public = viewer == "public"
+        public = viewer == Audience.PUBLIC
         if not_modified(request, etag, modified, exists=exists):
             response = not_modified_response(etag, modified, public=public)
             patch_vary_headers(response, ["Accept-Language"])
@@ -318,8 +319,9 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
             return cached
         page = self.get_object()
         etag, modified, public = validators
-        # A public page is the same for everybody: shared caches may keep it.
-        validators = (etag, modified, public or getattr(page, "audience", "public") == "public")
+        # A page anyone may read is the same for everybody: shared caches may keep it.
+        for_anyone = ReaderRule().allows(getattr(page, "audience", None))
+        validators = (etag, modified, public or for_anyone)
         if "fields" in request.GET:
             data = self.get_serializer(page).data
         else:

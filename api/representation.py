@@ -21,7 +21,7 @@ from content_types.blocks import (
     rich_text_page_ids,
     unlink_pages,
 )
-from content_types.models import NewsArticle, PageAudience, PartyDocument
+from content_types.models import Audience, NewsArticle, PageAudience, PartyDocument
 
 from .locales import is_fallback
 from .visibility import readable_pages
@@ -211,7 +211,7 @@ def page_detail(page, request, files):
     if isinstance(page, NewsArticle) and page.featured_image_id:
         images = {page.featured_image_id: page.featured_image}
     item = page_summary(page, page, unit.unit if unit else None, images, request)
-    item["audience"] = unit.audience if unit else "public"
+    item["audience"] = unit.audience if unit else Audience.PUBLIC
     if isinstance(page, NewsArticle | PartyDocument):
         item["body"] = stream_json(page.body, request)
     if isinstance(page, NewsArticle):

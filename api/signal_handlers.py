@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
-from content_types.models import PageAudience
+from content_types.models import Audience, PageAudience
 from editorial.models import Member
 
 from .models import ChangeKind, PageChange, revoke_sign_ins
@@ -20,7 +20,7 @@ def _record(page, kind):
         page_id=page.pk,
         kind=kind,
         content_type=page.content_type.model_class()._meta.label if page.content_type_id else "",
-        audience=row.audience if row else "public",
+        audience=row.audience if row else Audience.PUBLIC,
         reader_paths=[scope.path for scope in row.reader_scopes.all()] if row else [],
     )
 

@@ -29,8 +29,7 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from content_types.models.audience import Audience, reader_branch_path
-from editorial.models.units import path_prefixes
+from content_types.models.audience import Audience, ReaderRule
 
 from .conditional import (
     apply_validators,
@@ -121,16 +120,6 @@ class Cursor:
         return cls(before or 0, moment, 0)
 
 
-def _could_read(change, branch_path, prefixes):
-    if change.audience in ("", Audience.PUBLIC):
-        return True
-    if branch_path is None:
-        return False
-    if change.audience == Audience.MEMBERS:
-        return True
-    return any(path in prefixes for path in change.reader_paths)
-
-
 def removed_since(user, since_id, until_id, readable_ids):
     """Ids of pages changed in the window that the caller may not read now but
     could have read at some point (so may hold a copy)."""
@@ -139,14 +128,13 @@ def removed_since(user, since_id, until_id, readable_ids):
     if not candidates:
         return []
     candidates -= set(readable_pages(user).filter(pk__in=candidates).values_list("pk", flat=True))
-    branch_path = reader_branch_path(user)
-    prefixes = set(path_prefixes(branch_path)) if branch_path else set()
+    rule = ReaderRule.for_user(user)
     had = {
         change.page_id
         for change in PageChange.objects.filter(page_id__in=candidates).only(
             "page_id", "audience", "reader_paths"
         )
-        if _could_read(change, branch_path, prefixes)
+        if rule.allows(change.audience, change.reader_paths)
     }
     return sorted(had)
 
@@ -188,7 +176,7 @@ class SyncView(APIView):
         viewer = audience_key(request.user)
         language = reader_locale(request)
         etag = make_etag("sync", viewer, language, str(since), limit, content_version()[0])
-        public = viewer == "public"
+        public = viewer == Audience.PUBLIC
         if not_modified(request, etag):
             return _vary(not_modified_response(etag, public=public))
         # Many phones sync from the same cursor (e.g. after a morning's news):

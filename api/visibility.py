@@ -19,8 +19,8 @@ from wagtail.models import Page, ReferenceIndex
 from wagtail.permissions import policy_registry
 
 from content_types.models import DocumentAttachment, NewsArticle
+from content_types.models.audience import Audience, ReaderRule
 from content_types.models.audience import readable_pages as readable_pages  # re-exported
-from content_types.models.audience import reader_branch_path
 
 
 def audience_key(user):
@@ -29,8 +29,8 @@ def audience_key(user):
     Anonymous callers and inactive members share the public view; members see
     by branch.
     """
-    path = reader_branch_path(user)
-    return "public" if path is None else f"branch:{path}"
+    rule = ReaderRule.for_user(user)
+    return Audience.PUBLIC.value if rule.is_public else f"branch:{rule.branch_path}"
 
 
 def _references(model, pages):

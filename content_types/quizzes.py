@@ -29,7 +29,6 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber, Substr
@@ -39,6 +38,7 @@ from django.utils.translation import gettext, ngettext
 
 from editorial.models import CommitteeRole, Member, Unit, UnitStatus
 
+from .errors import ServiceError
 from .models.audience import Audience, PageAudience, readable_by, reader_branch_path
 from .models.quizzes import (
     Difficulty,
@@ -62,33 +62,7 @@ MAX_KEY_LENGTH = QuizAttempt._meta.get_field("submission_key").max_length
 _random = random.SystemRandom()
 
 
-class QuizError(ValidationError):
-    """A refusal of the quiz rules, with a stable ``code`` for API clients."""
-
-    # The HTTP status the API answers each code with.
-    STATUS = {
-        "not_member": 403,
-        "not_found": 404,
-        "role_required": 403,
-        "not_open": 409,
-        "closed": 409,
-        "no_attempts_left": 409,
-        "bank_too_small": 409,
-        "deadline_passed": 409,
-        "already_submitted": 409,
-        "expired": 409,
-        "invalid_answer": 400,
-        "invalid_key": 400,
-        "not_submitted": 409,
-        "contest_not_closed": 409,
-    }
-
-    def __init__(self, code, message):
-        super().__init__(message, code=code)
-
-    @property
-    def status(self):
-        return self.STATUS.get(self.code, 400)
+QuizError = ServiceError
 
 
 def _format(moment):
@@ -99,13 +73,7 @@ def _format(moment):
 
 
 def _active_role_exists(member_ref, role, today):
-    return CommitteeRole.objects.filter(
-        Q(started_on__isnull=True) | Q(started_on__lte=today),
-        Q(ended_on__isnull=True) | Q(ended_on__gte=today),
-        member=member_ref,
-        role=role,
-        unit__status=UnitStatus.ACTIVE,
-    )
+    return CommitteeRole.objects.current(on=today).filter(member=member_ref, role=role)
 
 
 def _check_reader(quiz, user, now):

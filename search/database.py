@@ -12,9 +12,9 @@ import html
 import re
 from collections import Counter
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Q, Value, When
 
-from editorial.models.units import path_prefixes
+from content_types.models.audience import ReaderRule
 
 from .models import SearchRecord, SearchRecordScope
 from .text import fold, folded_words, parse_query
@@ -23,13 +23,8 @@ SNIPPET = 160
 
 
 def readable(branch_path):
-    allowed = Q(audience="public")
-    if branch_path is not None:
-        scopes = SearchRecordScope.objects.filter(
-            record_id=OuterRef("pk"), path__in=path_prefixes(branch_path)
-        )
-        allowed |= Q(audience="members") | Exists(scopes)
-    return allowed
+    scopes = SearchRecordScope.objects.filter(record_id=OuterRef("pk"))
+    return ReaderRule(branch_path).q(audience_field="audience", scopes=scopes)
 
 
 def _filtered(params, branch_path):

@@ -28,7 +28,7 @@ from elasticsearch_dsl import (
 from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import NotFoundError, OpenSearchException
 
-from editorial.models.units import path_prefixes
+from content_types.models.audience import ReaderRule
 
 from . import conf
 
@@ -268,13 +268,7 @@ def apply(written, removed):
 
 
 def audience_filter(branch_path):
-    allowed = [Q("term", audience="public")]
-    if branch_path is not None:
-        allowed += [
-            Q("term", audience="members"),
-            Q("terms", reader_paths=path_prefixes(branch_path)),
-        ]
-    return Q("bool", should=allowed, minimum_should_match=1)
+    return Q(ReaderRule(branch_path).opensearch_filter())
 
 
 def _filters(params, branch_path):

@@ -8,8 +8,6 @@ listing "what waits for me" is one indexed filter on the user's units.
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from editorial.models import BoardRole, CommitteeRole, CommitteeRoleKind, Unit, UnitStatus
@@ -58,10 +56,7 @@ def board_above(unit, levels_up):
 
 
 def _current_offices():
-    today = timezone.localdate()
-    return CommitteeRole.objects.filter(role=CommitteeRoleKind.DEPUTY_SECRETARY).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=today)
-    )
+    return CommitteeRole.objects.current().filter(role=CommitteeRoleKind.DEPUTY_SECRETARY)
 
 
 def _deputy_unit_ids(user):

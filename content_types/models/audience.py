@@ -59,19 +59,76 @@ class PageReaderScope(models.Model):
         return self.path
 
 
+class ReaderRule:
+    """Who may read what, by audience: the one rule, with three faces.
+
+    A caller is anonymous (``branch_path`` None: not signed in, or not an
+    active party member) or a member of the branch at ``branch_path``. Anyone
+    may read what is ``Audience.PUBLIC``; a member may also read what is for
+    ``Audience.MEMBERS`` and what is for a unit (``Audience.UNIT``) whose
+    reader scopes hold their branch or a unit above it.
+
+    - ``q()``: an ORM filter, over pages or any rows that carry an audience and
+      reader scopes (search records);
+    - ``opensearch_filter()``: the same as an OpenSearch query clause;
+    - ``allows()``: the same for one object in Python (delta sync's change log).
+
+    Page privacy (Wagtail view restrictions) is a second, separate rule:
+    ``under_view_restriction``. ``tests/content_types/test_reader_rule.py``
+    runs all three faces over the same callers and pages.
+    """
+
+    def __init__(self, branch_path=None):
+        self.branch_path = branch_path
+        self.audiences = [Audience.PUBLIC]
+        self.scope_paths = []
+        if branch_path is not None:
+            self.audiences.append(Audience.MEMBERS)
+            self.scope_paths = path_prefixes(branch_path)
+
+    @classmethod
+    def for_user(cls, user):
+        return cls(reader_branch_path(user))
+
+    @property
+    def is_public(self):
+        """Whether this caller sees only what everybody sees."""
+        return self.branch_path is None
+
+    def allows(self, audience, reader_paths=()):
+        """The in-Python face: one object with ``audience`` ("" or None counts
+        as public) and the unit paths whose members may read it."""
+        if (audience or Audience.PUBLIC) in self.audiences:
+            return True
+        scopes = set(self.scope_paths)
+        return any(path in scopes for path in reader_paths)
+
+    def q(self, *, audience_field, scopes):
+        """The ORM face. ``scopes`` are the reader-scope rows of the outer row
+        (a queryset correlated with ``OuterRef``) with a ``path`` field."""
+        allowed = Q(**{f"{audience_field}__in": self.audiences})
+        if self.scope_paths:
+            allowed |= Exists(scopes.filter(path__in=self.scope_paths))
+        return allowed
+
+    def opensearch_filter(self, *, audience_field="audience", paths_field="reader_paths"):
+        """The OpenSearch face: a ``bool`` clause as a dict (``Q(...)`` takes it)."""
+        allowed = [{"terms": {audience_field: [str(audience) for audience in self.audiences]}}]
+        if self.scope_paths:
+            allowed.append({"terms": {paths_field: self.scope_paths}})
+        return {"bool": {"should": allowed, "minimum_should_match": 1}}
+
+
 def readable_by(branch_path=None, *, page_field="pk"):
     """A Q object over pages: what a reader whose branch has ``branch_path`` may read.
 
     ``None`` is an anonymous caller (public pages only). Pages that carry no
     audience row (unit home pages, indexes) count as public.
     """
-    public = Q(audience_row__isnull=True) | Q(audience_row__audience=Audience.PUBLIC)
-    if branch_path is None:
-        return public
-    scopes = PageReaderScope.objects.filter(
-        page_audience_id=OuterRef(page_field), path__in=path_prefixes(branch_path)
+    scopes = PageReaderScope.objects.filter(page_audience_id=OuterRef(page_field))
+    return Q(audience_row__isnull=True) | ReaderRule(branch_path).q(
+        audience_field="audience_row__audience", scopes=scopes
     )
-    return public | Q(audience_row__audience=Audience.MEMBERS) | Exists(scopes)
 
 
 def reader_branch_path(user):

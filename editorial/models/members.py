@@ -1,6 +1,10 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .units import UnitStatus
 
 
 class MemberStatus(models.TextChoices):
@@ -75,6 +79,19 @@ class CommitteeRoleKind(models.TextChoices):
     DEPUTY_SECRETARY = "deputy_secretary", _("Deputy secretary")
 
 
+class CommitteeRoleQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Offices held on the date ``on`` (today by default): the term has
+        started and not ended, and the unit is still active (not merged or
+        dissolved). The one rule for "holds this office now"."""
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(started_on__isnull=True) | Q(started_on__lte=on),
+            Q(ended_on__isnull=True) | Q(ended_on__gte=on),
+            unit__status=UnitStatus.ACTIVE,
+        )
+
+
 class CommitteeRole(models.Model):
     """A member's office in a committee or branch, with its term."""
 
@@ -85,6 +102,8 @@ class CommitteeRole(models.Model):
     role = models.CharField(_("role"), max_length=32, choices=CommitteeRoleKind.choices)
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = CommitteeRoleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("committee role")
