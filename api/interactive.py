@@ -18,16 +18,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from content_types import quizzes, study
+from content_types.errors import ServiceError
 from content_types.models import MemberQuestion, Quiz, QuizAttempt, StudyLesson, StudyModule
 from content_types.models.audience import readable_for
 
-from .exceptions import ApiError
+from .exceptions import ApiError, service_refusal
 
 
 def refusal(error):
     """A service-layer refusal as an API error with its code."""
-    if isinstance(error, quizzes.QuizError):
-        return ApiError(error.code, error.messages[0], error.status)
+    if isinstance(error, ServiceError):
+        return service_refusal(error)
     if isinstance(error, Http404):
         return ApiError("not_found", str(error) or _("Not found."), 404)
     if isinstance(error, PermissionDenied):
