@@ -214,6 +214,31 @@ def in_unit_feed(unit, *, subtree=False):
     return owned | Exists(listed)
 
 
+def is_private(page):
+    """In Python, for one page: ``under_view_restriction`` (the page, an
+    ancestor, or for an alias the page it mirrors carries a view restriction)."""
+    restricted = PageViewRestriction.objects.filter(page__path__in=path_prefixes(page.path))
+    if page.alias_of_id is not None:
+        original = Page.objects.filter(pk=page.alias_of_id).values_list("path", flat=True).first()
+        restricted |= PageViewRestriction.objects.filter(
+            page__path__in=path_prefixes(original or "")
+        )
+    return restricted.exists()
+
+
+def readable_page(user, page, *, privacy=True):
+    """The in-Python face for one page: what ``readable_pages(user)`` decides
+    over a queryset. ``privacy=False`` leaves view restrictions to Wagtail's
+    own check (the reader site's password form and sign-in)."""
+    if not page.live or page.depth <= 1 or (privacy and is_private(page)):
+        return False
+    row = PageAudience.objects.filter(page_id=page.pk).prefetch_related("reader_scopes").first()
+    if row is None:  # unit home pages, indexes
+        return True
+    paths = [scope.path for scope in row.reader_scopes.all()]
+    return ReaderRule.for_user(user).allows(row.audience, paths)
+
+
 def readable_pages(user):
     """Live pages ``user`` may read (the tree root excluded): what readers'
     channels (the API, search, the admin's choosers) may name to them.

@@ -12,7 +12,8 @@ from wagtail.models import Page
 
 from editorial.models import Unit, UnitStatus
 
-from .audience import Audience, PageAudience, PageReaderScope, readable_for
+from ..localization import source_page
+from .audience import Audience, PageAudience, PageReaderScope, readable_for, readable_page
 
 AUDIENCE_PANEL = MultiFieldPanel(
     [FieldPanel("audience"), FieldPanel("audience_units")],
@@ -59,13 +60,11 @@ class UnitContentPage(Page):
                 {"audience_units": _("Choose readers' units only for a unit audience.")}
             )
 
-    def is_readable_by(self, user):
-        return Page.objects.filter(pk=self.pk).filter(readable_for(user)).exists()
-
     def serve(self, request, *args, **kwargs):
         # The reader site applies the same audience as the API: a page the
-        # caller may not read does not exist for them.
-        if not self.is_readable_by(request.user):
+        # caller may not read does not exist for them. Privacy stays Wagtail's
+        # (the password form, sign-in), which runs before serve().
+        if not readable_page(request.user, self, privacy=False):
             raise Http404
         return super().serve(request, *args, **kwargs)
 
@@ -79,8 +78,6 @@ class UnitContentPage(Page):
 
     def get_workflow(self):
         """A translation is moderated like its Vietnamese original, by the same board."""
-        from ..localization import source_page
-
         if self.locale_id and self.locale.language_code != settings.LANGUAGE_CODE:
             source = source_page(self)
             if source.pk != self.pk:
