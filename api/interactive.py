@@ -1,13 +1,13 @@
 """Quizzes, study progress and members' questions for reader apps.
 
 Thin views over the service layers (``content_types.quizzes``,
-``content_types.study``, ``MemberQuestion``): the rules live there. A refusal
-keeps its stable code (``QuizError.code``, ``not_open``...) and becomes a 4xx
-JSON error.
+``content_types.study``, ``MemberQuestion``): the rules live there. The
+services refuse with ``content_types.errors.ServiceError``; the views let it
+through, and the API's exception handler (``api.exceptions``) answers with
+its stable code (``not_member``, ``not_open``...) and the 4xx status mapped
+to that code.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,23 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from content_types import quizzes, study
-from content_types.errors import ServiceError
 from content_types.models import MemberQuestion, Quiz, QuizAttempt, StudyLesson, StudyModule
 from content_types.models.audience import readable_for
 
-from .exceptions import ApiError, service_refusal
-
-
-def refusal(error):
-    """A service-layer refusal as an API error with its code."""
-    if isinstance(error, ServiceError):
-        return service_refusal(error)
-    if isinstance(error, Http404):
-        return ApiError("not_found", str(error) or _("Not found."), 404)
-    if isinstance(error, PermissionDenied):
-        return ApiError("not_member", str(error) or _("Not allowed."), 403)
-    code = getattr(error, "code", None) or "invalid"
-    return ApiError(code, error.messages[0], 409 if code == "not_open" else 400)
+from .exceptions import ApiError
 
 
 def readable(model, user, pk):
@@ -132,10 +119,7 @@ class QuizAttemptsView(MemberOnly):
     @extend_schema(request=None, responses={201: ATTEMPT_RESPONSE})
     def post(self, request, quiz_id):
         quiz = readable(Quiz, request.user, quiz_id)
-        try:
-            attempt = quizzes.start_attempt(quiz, request.user)
-        except quizzes.QuizError as error:
-            raise refusal(error) from error
+        attempt = quizzes.start_attempt(quiz, request.user)
         return Response(attempt_json(attempt, with_questions=True), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=ATTEMPTS_RESPONSE)
@@ -158,30 +142,21 @@ class MyAttemptsView(MemberOnly):
         return Response([attempt_json(attempt) for attempt in attempts])
 
 
-def _attempt(request, attempt_id):
-    try:
-        return quizzes.attempt_for(request.user, attempt_id)
-    except quizzes.QuizError as error:
-        raise refusal(error) from error
-
-
 class AttemptView(MemberOnly):
     """GET: the attempt (questions while open, never their answers); PUT: save
     answers so far."""
 
     @extend_schema(responses=ATTEMPT_RESPONSE)
     def get(self, request, attempt_id):
-        return Response(attempt_json(_attempt(request, attempt_id), with_questions=True))
+        attempt = quizzes.attempt_for(request.user, attempt_id)
+        return Response(attempt_json(attempt, with_questions=True))
 
     @extend_schema(request=AnswersSerializer, responses=ATTEMPT_RESPONSE)
     def put(self, request, attempt_id):
-        attempt = _attempt(request, attempt_id)
+        attempt = quizzes.attempt_for(request.user, attempt_id)
         data = AnswersSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            attempt = quizzes.save_answers(attempt, request.data.get("answers"))
-        except quizzes.QuizError as error:
-            raise refusal(error) from error
+        attempt = quizzes.save_answers(attempt, request.data.get("answers"))
         return Response(attempt_json(attempt, with_questions=True))
 
 
@@ -194,14 +169,11 @@ class SubmitView(MemberOnly):
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
     )
     def post(self, request, attempt_id):
-        attempt = _attempt(request, attempt_id)
+        attempt = quizzes.attempt_for(request.user, attempt_id)
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         key = data.validated_data.get("key") or request.headers.get("Idempotency-Key", "")
-        try:
-            attempt = quizzes.submit_attempt(attempt, request.data.get("answers"), key=key)
-        except quizzes.QuizError as error:
-            raise refusal(error) from error
+        attempt = quizzes.submit_attempt(attempt, request.data.get("answers"), key=key)
         body = attempt_json(attempt)
         if quizzes.corrections_available(attempt):
             body["corrections"] = corrections_json(attempt)
@@ -211,11 +183,8 @@ class SubmitView(MemberOnly):
 class CorrectionsView(MemberOnly):
     @extend_schema(responses=inline_serializer("Corrections", {"items": serializers.ListField()}))
     def get(self, request, attempt_id):
-        attempt = _attempt(request, attempt_id)
-        try:
-            return Response({"items": corrections_json(attempt)})
-        except quizzes.QuizError as error:
-            raise refusal(error) from error
+        attempt = quizzes.attempt_for(request.user, attempt_id)
+        return Response({"items": corrections_json(attempt)})
 
 
 class RankingView(APIView):
@@ -272,10 +241,7 @@ class LessonProgressView(MemberOnly):
         if lesson is None:
             raise ApiError("not_found", _("No such lesson."), 404)
         record = study.open_lesson if self.step == "open" else study.complete_lesson
-        try:
-            progress = record(request.user, lesson)
-        except (Http404, PermissionDenied, ValidationError) as error:
-            raise refusal(error) from error
+        progress = record(request.user, lesson)
         progress.refresh_from_db()
         return Response(
             {
@@ -307,10 +273,7 @@ class ModuleProgressView(MemberOnly):
         module = StudyModule.objects.filter(pk=module_id).first()
         if module is None:
             raise ApiError("not_found", _("No such study module."), 404)
-        try:
-            progress = study.module_progress(request.user, module)
-        except (Http404, PermissionDenied) as error:
-            raise refusal(error) from error
+        progress = study.module_progress(request.user, module)
         return Response(
             {
                 "module": progress.module_id,
@@ -368,10 +331,7 @@ class QuestionsView(MemberOnly):
     def post(self, request):
         data = QuestionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            question = MemberQuestion.ask(request.user, data.validated_data["text"])
-        except ValidationError as error:
-            raise ApiError("not_member", error.messages[0], 403) from error
+        question = MemberQuestion.ask(request.user, data.validated_data["text"])
         return Response(question_json(question), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=QUESTIONS_RESPONSE)

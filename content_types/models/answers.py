@@ -21,6 +21,7 @@ from wagtail.models import DraftStateMixin, RevisionMixin, TranslatableMixin
 from editorial.models import Unit, UnitStatus
 from editorial.permissions import board_roles, is_platform_admin
 
+from ..errors import ErrorCode, ServiceError
 from .audience import Audience
 
 
@@ -161,7 +162,11 @@ class MemberQuestion(models.Model):
     @transaction.atomic
     def ask(cls, user, text):
         """Create a question from ``user``'s member record, routed to the
-        nearest unit with a board at or above their branch."""
+        nearest unit with a board at or above their branch.
+
+        Raises ServiceError ``not_member`` when ``user`` is not an active
+        party member, or when no unit above their branch has a board to
+        receive it (they cannot send questions either way)."""
         question = cls(asker=user, text=text)
         question.save()
         return question
@@ -169,11 +174,14 @@ class MemberQuestion(models.Model):
     def _route(self):
         member = getattr(self.asker, "member", None)
         if member is None or not member.is_active_member:
-            raise ValidationError(gettext("Only active party members can send questions."))
+            raise ServiceError(
+                ErrorCode.NOT_MEMBER, gettext("Only active party members can send questions.")
+            )
         unit = nearest_board_unit(member.branch)
         if unit is None:
-            raise ValidationError(
-                gettext("No unit with an editorial board can receive this question.")
+            raise ServiceError(
+                ErrorCode.NOT_MEMBER,
+                gettext("No unit with an editorial board can receive this question."),
             )
         return unit
 

@@ -7,7 +7,8 @@ members as its module: its audience is read from the module rather than
 edited twice. Progress is stored per member and lesson (``LessonProgress``)
 and, once the completion rule holds, once per member and module
 (``ModuleCompletion``), so the completion report is a grouped count. The rules
-live in ``content_types.study``.
+live in ``content_types.study``, which imports these models (never the other
+way round).
 """
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from wagtail.search import index
 
 from ..blocks import ArticleBodyBlock
 from .base import AUDIENCE_PANEL, UnitContentPage, UnitListingPage
+from .quizzes import Quiz
 
 
 class LearningIndexPage(UnitListingPage):
@@ -37,8 +39,6 @@ class LearningIndexPage(UnitListingPage):
         verbose_name_plural = _("study and quiz lists")
 
     def get_context(self, request, *args, **kwargs):
-        from .quizzes import Quiz
-
         context = super().get_context(request, *args, **kwargs)
         context["modules"] = self.readable_children(StudyModule, request).order_by("-opens_on")
         context["quizzes"] = self.readable_children(Quiz, request).order_by("-opens_at")
@@ -132,12 +132,11 @@ class StudyModule(UnitContentPage):
         return [item.document for item in self.taught_documents.select_related("document")]
 
     def get_context(self, request, *args, **kwargs):
-        from content_types.study import reader_progress
-
+        # The reader's own progress is asked by the template
+        # ({% reader_progress %} in content_types.templatetags.study_tags).
         context = super().get_context(request, *args, **kwargs)
         context["lessons"] = list(self.lessons()) if self.path else []
         context["documents"] = self.documents_taught()
-        context["progress"] = reader_progress(request.user, self)
         return context
 
     def sync_audience(self):

@@ -22,13 +22,8 @@ from wagtail.admin.widgets.button import HeaderButton
 from editorial.models import Unit
 from editorial.permissions import may_report_on, may_see_reports
 
-from ..study import (
-    XLSX_CONTENT_TYPE,
-    completion_report,
-    completion_report_xlsx,
-    default_report_unit,
-    report_modules,
-)
+from ..study import completion_report, default_report_unit, report_modules
+from .study_report_export import XLSX_CONTENT_TYPE, completion_report_xlsx
 
 DENIED_TEMPLATE = "content_types/admin/study_report_denied.html"
 

@@ -26,12 +26,8 @@ from wagtail.test.utils.form_data import (
 )
 
 from content_types.models import Audience, StudyLesson
-from content_types.study import (
-    completion_report,
-    completion_report_xlsx,
-    open_lesson,
-    report_modules,
-)
+from content_types.study import completion_report, open_lesson, report_modules
+from content_types.views.study_report_export import completion_report_xlsx
 from editorial.factories import MemberFactory, UserFactory, make_unit
 from editorial.models import BoardRole, MemberStatus, UnitLevel
 
