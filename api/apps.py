@@ -7,4 +7,7 @@ class ApiConfig(AppConfig):
     verbose_name = _("Reader API")
 
     def ready(self):
-        from . import schema, signal_handlers  # noqa: F401
+        from . import schema  # noqa: F401
+        from .signal_handlers import register_signal_handlers
+
+        register_signal_handlers()

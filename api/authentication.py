@@ -102,3 +102,16 @@ class BearerTokenAuthentication(BaseAuthentication):
 
 class ApiSessionAuthentication(SessionAuthentication):
     """The admin's session, for the browsable docs; CSRF is still enforced."""
+
+
+def request_user(request):
+    """Who is asking, outside DRF's views (file downloads, ``/media/``): the
+    session's user, or the reader app's (``Authorization: Bearer``)."""
+    if request.META.get("HTTP_AUTHORIZATION", "").lower().startswith(f"{KEYWORD} "):
+        try:
+            signed_in = BearerTokenAuthentication().authenticate(request)
+        except Exception:  # a bad token downloads nothing more than no token
+            signed_in = None
+        if signed_in:
+            return signed_in[0]
+    return request.user

@@ -7,13 +7,18 @@ aggregate query and a match answers 304 before any item is serialised.
 
 import hashlib
 
+from django.db import connection
 from django.db.models import IntegerField, Value
 from django.http import HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.models import PageLogEntry
 
+from content_types.models import PageListing
+
+from .models import PageChange
 from .visibility import used_on_page
 
 # Bump when the shape of responses changes: old ETags must stop matching.
@@ -90,13 +95,6 @@ def content_version():
     could have changed, so a validator built on them is never stale, and costs
     three index look-ups instead of an aggregate over the listing.
     """
-    from django.db import connection
-    from wagtail.models import PageLogEntry
-
-    from content_types.models import PageListing
-
-    from .models import PageChange
-
     log = PageLogEntry._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(

@@ -35,9 +35,9 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.users.models import UserProfile
 
+from .authentication import request_user
 from .storage import safe_local_path
 from .visibility import file_readable
-from .wagtail_hooks import _caller
 
 # A slash, backslash, dot or NUL hidden behind percent-encoding in the raw address.
 _ENCODED_SEPARATOR = re.compile(r"%(2f|5c|2e|00)", re.IGNORECASE)
@@ -115,7 +115,7 @@ def serve_media(request, path):
     found = stored_file(name) if name else None
     if found is None:
         raise Http404
-    if not found.may_read(_caller(request)) or safe_local_path(found.name) is None:
+    if not found.may_read(request_user(request)) or safe_local_path(found.name) is None:
         raise Http404
     prefix = settings.MEDIA_ACCEL_REDIRECT
     if prefix:

@@ -1,11 +1,10 @@
 """Write the sync log: every publish, unpublish and delete of a page; sign a
 user's apps out when their password changes or they may no longer sign in."""
 
-from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models.signals import post_save, pre_delete, pre_save
-from django.dispatch import receiver
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, get_page_models
 from wagtail.signals import page_published, page_unpublished
 
 from content_types.models import Audience, PageAudience
@@ -25,17 +24,14 @@ def _record(page, kind):
     )
 
 
-@receiver(page_published)
 def log_published(sender, instance, **kwargs):
     _record(instance, ChangeKind.PUBLISHED)
 
 
-@receiver(page_unpublished)
 def log_unpublished(sender, instance, **kwargs):
     _record(instance, ChangeKind.UNPUBLISHED)
 
 
-@receiver(pre_delete, sender=Page)
 def log_deleted(sender, instance, **kwargs):
     # Before the delete cascades, while the audience row still exists. A page
     # that was never live was never synced: no tombstone.
@@ -43,7 +39,6 @@ def log_deleted(sender, instance, **kwargs):
         _record(instance, ChangeKind.DELETED)
 
 
-@receiver(post_save, sender=PageViewRestriction)
 def log_restricted(sender, instance, created, raw=False, **kwargs):
     """A new view restriction withdraws the live pages at and below it, and
     their aliases, from readers (``under_view_restriction``): logged as
@@ -56,7 +51,6 @@ def log_restricted(sender, instance, created, raw=False, **kwargs):
         _record(page, ChangeKind.UNPUBLISHED)
 
 
-@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
 def note_sign_in_change(sender, instance, update_fields=None, **kwargs):
     """Before a user is saved: will the save change their password, or leave
     them unable to sign in? (Saves of other fields, such as last_login, cost
@@ -73,15 +67,28 @@ def note_sign_in_change(sender, instance, update_fields=None, **kwargs):
     instance._revoke_sign_ins = saved.first() not in (None, instance.password)
 
 
-@receiver(post_save, sender=settings.AUTH_USER_MODEL)
 def revoke_after_user_change(sender, instance, created, **kwargs):
     if getattr(instance, "_revoke_sign_ins", False):
         revoke_sign_ins(instance.pk)
 
 
-@receiver(post_save, sender=Member)
 def revoke_after_status_change(sender, instance, **kwargs):
     """A member who may no longer sign in keeps no token and no code; reinstated
     later, they sign in afresh."""
     if not instance.is_active_member:
         revoke_sign_ins(instance.user_id)
+
+
+def register_signal_handlers():
+    # Every page type's publishing is logged: the sync log serves them all.
+    for model in get_page_models():
+        page_published.connect(log_published, sender=model, dispatch_uid="api_log_published")
+        page_unpublished.connect(log_unpublished, sender=model, dispatch_uid="api_log_unpublished")
+    pre_delete.connect(log_deleted, sender=Page, dispatch_uid="api_log_deleted")
+    post_save.connect(
+        log_restricted, sender=PageViewRestriction, dispatch_uid="api_log_restricted"
+    )
+    user_model = get_user_model()
+    pre_save.connect(note_sign_in_change, sender=user_model, dispatch_uid="api_note_sign_in")
+    post_save.connect(revoke_after_user_change, sender=user_model, dispatch_uid="api_revoke_user")
+    post_save.connect(revoke_after_status_change, sender=Member, dispatch_uid="api_revoke_member")

@@ -12,21 +12,9 @@ from editorial.models import Member
 from editorial.permissions import can_reset_sign_in, is_platform_admin
 
 from .admin_views import CODE_ISSUED, PASSWORD_SET, UNLOCKED, member_sign_in, sign_in_lockouts
-from .authentication import BearerTokenAuthentication
+from .authentication import request_user
 from .storage import safe_local_path
 from .visibility import file_readable
-
-
-def _caller(request):
-    """The session's user, or the reader app's (``Authorization: Bearer``)."""
-    if request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
-        try:
-            signed_in = BearerTokenAuthentication().authenticate(request)
-        except Exception:  # a bad token downloads nothing more than no token
-            signed_in = None
-        if signed_in:
-            return signed_in[0]
-    return request.user
 
 
 @hooks.register("before_serve_document")
@@ -34,7 +22,7 @@ def refuse_documents_behind_unreadable_pages(document, request):
     """``/documents/<id>/<name>`` for a file attached only to pages the caller may
     not read answers 404, as if the file did not exist; so does a file reached
     through a symbolic link, as under ``/media/``."""
-    readable = file_readable(_caller(request), type(document), document.pk)
+    readable = file_readable(request_user(request), type(document), document.pk)
     if not readable or safe_local_path(document.file.name) is None:
         raise Http404
 

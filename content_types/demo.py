@@ -10,7 +10,9 @@ from django.utils import timezone
 from wagtail.models import Locale, Page
 
 from editorial.models import Member, Unit, UnitLevel
+from editorial.provisioning import grant_on_home_translations
 
+from .localization import ensure_locales, synchronise_trees, translate_with
 from .models import (
     AnswerCategory,
     AnswerEntry,
@@ -38,6 +40,8 @@ from .models.documents import (
     PartyDocument,
     RelationKind,
 )
+from .quizzes import start_attempt, submit_attempt
+from .study import open_lesson
 
 NEWS = [
     (
@@ -382,9 +386,6 @@ def seed_study_progress(log=print, members_per_unit=12):
     """Some members of the demo district's grassroots units study the demo
     module: a third finish it and pass its quiz, a third open two lessons, a
     third have not started, so the study report and rankings show figures."""
-    from .quizzes import start_attempt, submit_attempt
-    from .study import open_lesson
-
     module = StudyModule.objects.live().filter(slug=MODULE_SLUG).first()
     districts = Unit.objects.active().filter(level=UnitLevel.DISTRICT).order_by("path")
     demo_member = Member.objects.filter(user__username=DEMO_MEMBER).select_related("branch")
@@ -440,10 +441,6 @@ NEWS_IN_ENGLISH = {
 def seed_translations(log=print):
     """Mirror the demo tree into every content language and translate the
     province's first two news items into English. Idempotent."""
-    from editorial.provisioning import grant_on_home_translations
-
-    from .localization import ensure_locales, synchronise_trees, translate_with
-
     ensure_locales()
     synchronise_trees()
     grant_on_home_translations()

@@ -27,6 +27,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
+from pypdf import PdfReader
 
 
 class FileKind:
@@ -125,8 +127,6 @@ def _image_kind(fileobj, head):
         kind = FileKind.WEBP
     else:
         return None
-    from PIL import Image
-
     position = fileobj.tell()
     try:
         fileobj.seek(0)
@@ -148,8 +148,6 @@ def max_image_pixels():
 
 def _check_pixels(fileobj, name):
     """Refuse an image with more pixels than allowed; reads the header only."""
-    from PIL import Image
-
     limit = max_image_pixels()
     if limit is None:
         return
@@ -288,8 +286,6 @@ class _Budget:
 
 
 def _pdf_text(fileobj):
-    from pypdf import PdfReader
-
     reader = PdfReader(fileobj)
     if len(reader.pages) > MAX_PDF_PAGES:
         raise TooCostly(f"{len(reader.pages)} pages, more than {MAX_PDF_PAGES}")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from wagtail.documents.forms import BaseDocumentForm
 
 from .extraction import check_attachment_file
+from .tasks import request_extraction
 
 
 class CheckedDocumentForm(BaseDocumentForm):
@@ -35,8 +36,6 @@ class CheckedDocumentForm(BaseDocumentForm):
             self._errors["file"] = self.error_class(refused.error_list)
 
     def save(self, commit=True):
-        from .tasks import request_extraction
-
         file_changed = "file" in self.changed_data
         document = super().save(commit=commit)
         if commit and file_changed:

@@ -7,12 +7,13 @@ translation when a translator finishes one. Aliases are what the API serves as
 the Vietnamese fallback.
 """
 
+import polib
 from django.db import transaction
 from wagtail import hooks
 from wagtail.coreutils import get_content_languages
 from wagtail.models import Locale, Page
 from wagtail_localize import synctree
-from wagtail_localize.models import LocaleSynchronization
+from wagtail_localize.models import LocaleSynchronization, Translation, TranslationSource
 
 
 def default_locale():
@@ -100,9 +101,6 @@ def translate_with(instance, locale, strings, *, user=None, publish=True):
     Returns wagtail-localize's ``Translation``, which translators continue in
     its editor.
     """
-    import polib
-    from wagtail_localize.models import Translation, TranslationSource
-
     source, created = TranslationSource.get_or_create_from_instance(instance)
     if not created:
         source.update_from_db()

@@ -7,4 +7,6 @@ class SearchConfig(AppConfig):
     verbose_name = _("Archive search")
 
     def ready(self):
-        from . import signal_handlers  # noqa: F401
+        from .signal_handlers import register_signal_handlers
+
+        register_signal_handlers()

@@ -1,11 +1,12 @@
 """The outbox: changes to searchable content wait here until the engine has them.
 
-``queue(keys)`` writes rows in the caller's transaction and, once it commits,
-enqueues ``tasks.process_index_changes``. Processing takes rows oldest first,
-rebuilds their ``SearchRecord`` rows from the content (so the database
-fallback is current even while the engine is down) and sends them to the
-engine; rows are deleted only after the engine accepted them. If it did not,
-they stay, in order, for the next run.
+``add(keys)`` writes rows in the caller's transaction; ``tasks.queue_changes``
+adds them and, once the transaction commits, enqueues
+``tasks.process_index_changes``, which calls ``process``. Processing takes
+rows oldest first, rebuilds their ``SearchRecord`` rows from the content (so
+the database fallback is current even while the engine is down) and sends
+them to the engine; rows are deleted only after the engine accepted them. If
+it did not, they stay, in order, for the next run.
 """
 
 import logging
@@ -21,18 +22,11 @@ logger = logging.getLogger(__name__)
 BATCH = 500
 
 
-def queue(keys):
+def add(keys):
+    """Queue changes to the records ``keys`` (repeats dropped); return how many."""
     keys = list(dict.fromkeys(keys))
-    if not keys:
-        return
     IndexChange.objects.bulk_create(IndexChange(key=key) for key in keys)
-    transaction.on_commit(_enqueue)
-
-
-def _enqueue():
-    from .tasks import process_index_changes
-
-    process_index_changes.enqueue()
+    return len(keys)
 
 
 def process(batch=BATCH):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
-from editorial.imports.reading import _chunks
+from editorial.batching import chunks
 
 from . import engine, records
 from .models import IndexChange, SearchRecord
@@ -55,7 +55,7 @@ def rebuild(*, progress=None, start=None, use_engine=True, batch=BATCH):
         # database: the two take about as long as each other.
         with ThreadPoolExecutor(max_workers=1) as sender:
             sending = None
-            for chunk in _chunks(keys, batch):
+            for chunk in chunks(keys, batch):
                 done, _removed = records.refresh(chunk)
                 if use_engine:
                     if sending is not None:

@@ -7,9 +7,6 @@ module turns that into the response body, with unit names for the facets.
 import logging
 import time
 
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
-
 from content_types.models.audience import reader_branch_path
 from editorial.models import Unit
 
@@ -43,8 +40,8 @@ class UnitNames:
         return self.names
 
 
+#: Cleared when a unit is saved or deleted (``signal_handlers``).
 unit_names = UnitNames()
-receiver([post_save, post_delete], sender=Unit, dispatch_uid="search_unit_names")(unit_names.clear)
 
 
 def _backend_call(name, *args):

@@ -20,7 +20,7 @@ from wagtail.models import Page, TaskState
 from editorial.models import Unit
 
 from .models import ModerationReminder, UnitTaskState
-from .resolution import users_acting_for
+from .reviewers import users_acting_for
 
 
 class UnitTaskSubmissionEmailNotifier(EmailNotificationMixin, Notifier):

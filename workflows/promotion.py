@@ -15,7 +15,7 @@ from editorial.models import BoardRole
 from editorial.permissions import board_roles, is_platform_admin
 
 from .models import Promotion
-from .resolution import board_above, owning_unit
+from .reviewers import board_above, owning_unit
 from .standard import ensure_standard_workflows
 
 PROMOTABLE_TYPES = (NewsArticle, PartyDocument)

@@ -1,7 +1,6 @@
 """Workflows follow the unit tree: assignment, notifications and promoted listings."""
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from wagtail.signals import published, task_submitted, unpublished
 
 from content_types.models import PageListing
@@ -12,7 +11,6 @@ from .notifications import task_submission_notifier
 from .standard import assign_standard_workflow
 
 
-@receiver(post_save, sender=Unit)
 def assign_workflow_to_new_home(sender, instance, created, raw=False, update_fields=None, **kw):
     # Provisioning saves the unit with update_fields=["home_page"] once its home
     # exists: that is when a unit gets its level's workflow.
@@ -22,17 +20,23 @@ def assign_workflow_to_new_home(sender, instance, created, raw=False, update_fie
         assign_standard_workflow(instance)
 
 
-@receiver(task_submitted, sender=UnitTaskState)
 def notify_resolved_reviewers(sender, instance, user=None, **kwargs):
     task_submission_notifier(instance, user=user)
 
 
-@receiver(published, sender=Promotion)
 def list_promoted_page(sender, instance, **kwargs):
     PageListing.objects.get_or_create(page_id=instance.page_id, unit_id=instance.unit_id)
 
 
-@receiver(unpublished, sender=Promotion)
-@receiver(post_delete, sender=Promotion)
 def unlist_promoted_page(sender, instance, **kwargs):
     PageListing.objects.filter(page_id=instance.page_id, unit_id=instance.unit_id).delete()
+
+
+def register_signal_handlers():
+    post_save.connect(assign_workflow_to_new_home, sender=Unit, dispatch_uid="workflows_assign")
+    task_submitted.connect(
+        notify_resolved_reviewers, sender=UnitTaskState, dispatch_uid="workflows_notify"
+    )
+    published.connect(list_promoted_page, sender=Promotion, dispatch_uid="workflows_list")
+    unpublished.connect(unlist_promoted_page, sender=Promotion, dispatch_uid="workflows_unlist")
+    post_delete.connect(unlist_promoted_page, sender=Promotion, dispatch_uid="workflows_unlist")

@@ -30,7 +30,7 @@ from .models import (
     UnitApprovalTask,
     UnitReviewTask,
 )
-from .resolution import StepRole
+from .reviewers import StepRole
 
 LEVEL_WORKFLOWS = {
     UnitLevel.BRANCH: StandardWorkflowKey.BASIC,

@@ -8,7 +8,7 @@ from .base import env
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", "benchmark-only-key")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-ROOT_URLCONF = "api.benchmark_urls"
+ROOT_URLCONF = "cms.benchmark_urls"
 # Loopback load from one address: the sign-in throttle would stop the load generator.
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # The API benchmark measures the API, not search indexing on publish.

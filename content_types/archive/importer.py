@@ -1,18 +1,33 @@
 """The archive import: check a whole file, then write it in one transaction."""
 
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
+from modelsearch import index as search_index
+from modelsearch.signal_handlers import post_delete_signal_handler, post_save_signal_handler
+from modelsearch.tasks import insert_or_update_object_task
 from tqdm import tqdm
+from wagtail.documents import get_document_model
+from wagtail.models import Page
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from editorial.imports.reading import ImportResult
 
-from .items import Context, build_item
+from ..tasks import (
+    deferred_file_reading,
+    extract_attachment_text,
+    index_pages,
+    update_page_references,
+)
+from .context import Context
+from .items import build_item
 from .matching import check_matches, find_changes, load_matched_pages
 from .reading import read_lines
-from .writing import ArchiveWriter, deferred_indexing
+from .writing import ArchiveWriter
 
 
 class ArchiveImporter:
@@ -99,11 +114,6 @@ class ArchiveImporter:
 def queue_background_work(page_ids, document_ids):
     """What the import left for later: search and reference indexing of the
     pages, reading and indexing the new files."""
-    from modelsearch.tasks import insert_or_update_object_task
-    from wagtail.documents import get_document_model
-
-    from ..tasks import extract_attachment_text, index_pages, update_page_references
-
     if page_ids:
         index_pages.enqueue(list(page_ids))
         update_page_references.enqueue(list(page_ids))
@@ -111,3 +121,31 @@ def queue_background_work(page_ids, document_ids):
     for pk in document_ids:
         extract_attachment_text.enqueue(pk)
         insert_or_update_object_task.enqueue(meta.app_label, meta.model_name, str(pk))
+
+
+@contextmanager
+def deferred_indexing():
+    """Keep per-object work out of a bulk write: Wagtail's search index and
+    reference index updates and our file reading run on save signals, which
+    the writer's bulk queries mostly do not send; any save that does is
+    covered here too, and the caller queues the work for after the commit.
+
+    Wagtail's search index handlers are disconnected, and signals are
+    process-wide: meant for a management command, not a web worker.
+    """
+    document_model = get_document_model()
+    disconnected = []
+    for model in search_index.get_indexed_models():
+        if issubclass(model, Page) or model is document_model:
+            for signal, handler in (
+                (post_save, post_save_signal_handler),
+                (post_delete, post_delete_signal_handler),
+            ):
+                if signal.disconnect(handler, sender=model):
+                    disconnected.append((signal, handler, model))
+    try:
+        with disable_reference_index_auto_update(), deferred_file_reading():
+            yield
+    finally:
+        for signal, handler, model in disconnected:
+            signal.connect(handler, sender=model)

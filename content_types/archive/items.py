@@ -4,40 +4,35 @@ Every check that needs only the line and what was loaded once for the whole
 file (units, their list pages, locales) is made here, so that checking costs
 no query per line: the unit and its home page, dates, choices, the number and
 symbol against the document type and the unit's abbreviation (as the admin
-form does), attachments by content, and the model fields' own validators
-(max lengths, URLs). Matching against the database and between lines is in
-``matching``.
+form does), attachments by content (``context``), and the model fields' own
+validators (max lengths, URLs). Matching against the database and between
+lines is in ``matching``.
 """
 
 import datetime
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from wagtail.models import Locale, Page
-from wagtail.utils.file import hash_filelike
+from wagtail.models import Page
 
 from editorial.imports.reading import RowError
 from editorial.models import Unit, UnitStatus
 
-from ..extraction import check_attachment_file
 from ..models import (
     Audience,
-    DocumentIndexPage,
     DocumentStatus,
     NewsArticle,
     NewsCategory,
-    NewsIndexPage,
     PartyDocument,
 )
 from ..symbols import DocumentType, symbol_key, validate_symbol
 from .bodies import body_html, html_text, lead_from_text
+from .context import Attachment, Listing
 from .reading import Kind
 
 # The model fields an import writes, and the line field each one comes from
@@ -70,38 +65,12 @@ DOCUMENT_SOURCES = {
 }
 SOURCES = {Kind.NEWS: NEWS_SOURCES, Kind.DOCUMENT: DOCUMENT_SOURCES}
 MODELS = {Kind.NEWS: NewsArticle, Kind.DOCUMENT: PartyDocument}
-LISTING_MODELS = {Kind.NEWS: NewsIndexPage, Kind.DOCUMENT: DocumentIndexPage}
 REQUIRED = {
     Kind.NEWS: ("unit", "title", "body", "published_at"),
     Kind.DOCUMENT: ("unit", "title", "number", "document_type", "issued_on"),
 }
 
 _TYPE_BY_UPPER = {code.upper(): code for code in DocumentType.values}
-
-
-@dataclass(frozen=True)
-class Listing:
-    """A unit's news or document list page: where its imported items go."""
-
-    pk: int
-    path: str
-    depth: int
-    url_path: str
-    locale_id: int
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file named by a line, found and checked by content."""
-
-    name: str  # as written in the line
-    path: Path
-    size: int
-    file_hash: str  # SHA-1, as Wagtail's Document.file_hash
-
-    @property
-    def title(self):
-        return self.path.stem
 
 
 @dataclass
@@ -130,88 +99,6 @@ class Item:
     @property
     def model(self):
         return type(self.page)
-
-
-class Context:
-    """What checking every line needs, loaded in a few queries for the whole file."""
-
-    def __init__(self, lines, base_dir):
-        self.base_dir = Path(base_dir)
-        codes = {line.values["unit"] for line in lines if "unit" in line.values}
-        self.units = {
-            unit.code: unit
-            for unit in Unit.objects.filter(code__in=codes).select_related("home_page")
-        }
-        self.listings = self._listings()
-        self.locales = dict(Locale.objects.values_list("language_code", "pk"))
-        self._attachments = {}
-
-    def _listings(self):
-        """(unit code, kind) -> Listing, for the units named in the file."""
-        homes = {
-            unit.home_page.path: unit.code for unit in self.units.values() if unit.home_page_id
-        }
-        if not homes:
-            return {}
-        depths = {len(path) // Page.steplen + 1 for path in homes}
-        content_types = {
-            ContentType.objects.get_for_model(model).pk: kind
-            for kind, model in LISTING_MODELS.items()
-        }
-        rows = (
-            Page.objects.filter(content_type_id__in=content_types, depth__in=depths)
-            .order_by("path")
-            .values_list("pk", "path", "depth", "url_path", "locale_id", "content_type_id")
-        )
-        listings = {}
-        for pk, path, depth, url_path, locale_id, content_type_id in rows:
-            code = homes.get(path[: -Page.steplen])
-            key = (code, content_types[content_type_id])
-            if code is not None and key not in listings:
-                listings[key] = Listing(pk, path, depth, url_path or "", locale_id)
-        return listings
-
-    def attachment(self, name):
-        """The checked ``Attachment`` for a path written in a line, or an error message."""
-        if name not in self._attachments:
-            self._attachments[name] = self._check_attachment(name)
-        return self._attachments[name]
-
-    def _check_attachment(self, name):
-        path = self._inside_base_dir(name)
-        if path is None:
-            return _(
-                "“%(name)s”: give the path relative to the import file's folder, "
-                "without “..”, and not through a link that leads outside it"
-            ) % {"name": name}
-        if not path.is_file():
-            return _("file not found: %(name)s") % {"name": name}
-        try:
-            with path.open("rb") as fileobj:
-                size = path.stat().st_size
-                check_attachment_file(fileobj, path.name, size=size)
-                file_hash = hash_filelike(fileobj)
-        except OSError as error:
-            return _("cannot read %(name)s: %(error)s") % {"name": name, "error": error.strerror}
-        except ValidationError as error:
-            return " ".join(error.messages)
-        return Attachment(name=name, path=path, size=size, file_hash=file_hash)
-
-    def _inside_base_dir(self, name):
-        """The real path of ``name`` when it stays inside the import file's
-        folder, else None.
-
-        An archive comes from another system: a path such as ``../../etc/x``,
-        an absolute one, or a symbolic link pointing out of the folder would
-        make the import read (and publish) any file the server can read.
-        The resolved path is returned, so the file written is the one checked.
-        """
-        relative = Path(name)
-        if relative.is_absolute() or ".." in relative.parts or "\\" in name:
-            return None
-        base = self.base_dir.resolve()
-        path = (base / relative).resolve()
-        return path if path.is_relative_to(base) else None
 
 
 def build_item(line, context):

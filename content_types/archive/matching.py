@@ -18,7 +18,8 @@ from modelcluster.models import get_serializable_data_for_fields
 from wagtail.documents import get_document_model
 from wagtail.models import COMMENTS_RELATION_NAME, Revision
 
-from editorial.imports.reading import LOOKUP_CHUNK, RowError, _chunks
+from editorial.batching import LOOKUP_CHUNK, chunks
+from editorial.imports.reading import RowError
 
 from ..models import NewsArticle, PartyDocument
 from ..models.documents import DUPLICATE_MESSAGE
@@ -72,7 +73,7 @@ def _match_documents(items):
     existing = defaultdict(list)
     numbers = sorted({item.key[1] for item in unique})
     issuers = sorted({item.key[3] for item in unique})
-    for chunk in _chunks(numbers, LOOKUP_CHUNK):
+    for chunk in chunks(numbers, LOOKUP_CHUNK):
         # An alias shows a document elsewhere; it is neither a match nor a duplicate.
         rows = PartyDocument.objects.filter(
             number_value__in=chunk, issuer_code__in=issuers, alias_of__isnull=True
@@ -120,13 +121,13 @@ def _match_news(items):
 
     by_url = defaultdict(list)
     urls = sorted({item.page.source_url for item in unique if item.page.source_url})
-    for chunk in _chunks(urls, LOOKUP_CHUNK):
+    for chunk in chunks(urls, LOOKUP_CHUNK):
         rows = NewsArticle.objects.filter(source_url__in=chunk, alias_of__isnull=True)
         for pk, path, url in rows.values_list("pk", "path", "source_url"):
             by_url[(_parent_path(path), url)].append(pk)
     by_title = defaultdict(list)
     titles = sorted({item.page.title for item in unique})
-    for chunk in _chunks(titles, LOOKUP_CHUNK):
+    for chunk in chunks(titles, LOOKUP_CHUNK):
         rows = NewsArticle.objects.filter(title__in=chunk, alias_of__isnull=True).values_list(
             "pk", "path", "title", "date", "source_url"
         )
@@ -167,7 +168,7 @@ def load_matched_pages(items):
         related = ["audience_units", COMMENTS_RELATION_NAME]
         if model is PartyDocument:
             related += ["attachments__document", "relations"]
-        for chunk in _chunks(pks, LOOKUP_CHUNK):
+        for chunk in chunks(pks, LOOKUP_CHUNK):
             pages.update(
                 (page.pk, page)
                 for page in model.objects.filter(pk__in=chunk).prefetch_related(*related)
@@ -181,7 +182,7 @@ def latest_contents(pages):
     """page id -> the content of its latest revision (what editors see)."""
     revision_ids = {page.latest_revision_id: page.pk for page in pages if page.latest_revision_id}
     contents = {}
-    for chunk in _chunks(list(revision_ids), LOOKUP_CHUNK):
+    for chunk in chunks(list(revision_ids), LOOKUP_CHUNK):
         for pk, content in Revision.objects.filter(pk__in=chunk).values_list("pk", "content"):
             contents[revision_ids[pk]] = content
     return contents
@@ -197,7 +198,7 @@ def find_changes(items, *, publish):
     for content in contents.values():
         document_ids.update(entry.get("document") for entry in content.get("attachments") or [])
     hashes = {}
-    for chunk in _chunks([pk for pk in document_ids if pk], LOOKUP_CHUNK):
+    for chunk in chunks([pk for pk in document_ids if pk], LOOKUP_CHUNK):
         hashes.update(
             get_document_model().objects.filter(pk__in=chunk).values_list("pk", "file_hash")
         )

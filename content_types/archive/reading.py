@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from editorial.imports.reading import ImportFileError, RowError, _decode_lines, json_objects
+from editorial.imports.reading import ImportFileError, RowError, decode_lines, json_objects
 
 
 class Kind:
@@ -78,7 +78,7 @@ def read_lines(path):
         raise ImportFileError(
             _("cannot read %(file)s: %(error)s") % {"file": path, "error": exc.strerror}
         ) from exc
-    texts, errors = _decode_lines(data)
+    texts, errors = decode_lines(data)
     if errors:
         return [], errors
     lines = []

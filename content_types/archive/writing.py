@@ -11,24 +11,21 @@ their ``page_ptr_id`` set, creates revisions, log entries, attachments and
 is what Wagtail itself would have stored: ``Page.find_problems()`` finds
 nothing, and editors open, edit and publish the pages as any other.
 
-Nothing is indexed or read while writing (``deferred_indexing``): the caller
-queues that work for after the commit.
+Nothing is indexed or read while writing (``importer.deferred_indexing``):
+the importer queues that work for after the commit. The bulk SQL itself is in
+``bulk``.
 """
 
 import datetime
 import unicodedata
 import uuid
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.files import File
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import CharField, F, OuterRef, Subquery
 from django.db.models.functions import Cast, Substr
-from django.db.models.signals import post_delete, post_save
-from django.db.models.sql import InsertQuery
-from django.db.models.sql.compiler import SQLInsertCompiler
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -42,14 +39,14 @@ from wagtail.models import (
     Revision,
 )
 from wagtail.models.pages import get_default_page_content_type
-from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from editorial.imports.reading import LOOKUP_CHUNK, _chunks
+from editorial.batching import LOOKUP_CHUNK, chunks
 from editorial.models import UnitStatus
 
 from ..models import AttachmentText, Audience, DocumentAttachment, PageAudience
 from ..models.audience import PageReaderScope
-from .matching import normalised
+from .bulk import insert_rows, update_rows
+from .matching import latest_contents, normalised
 from .reading import Kind
 
 #: Items written per round of bulk queries.
@@ -64,40 +61,6 @@ PAGE_FIELDS = [f for f in Page._meta.concrete_fields if not f.primary_key]
 
 class TreeFullError(Exception):
     """A list page has no room left for children (treebeard's path overflow)."""
-
-
-@contextmanager
-def deferred_indexing():
-    """Keep per-object work out of a bulk write: Wagtail's search index and
-    reference index updates and our file reading run on save signals, which
-    the writer's bulk queries mostly do not send; any save that does is
-    covered here too, and the caller queues the work for after the commit.
-
-    Signals are process-wide: meant for a management command, not a web worker.
-    """
-    from modelsearch import index as search_index
-    from modelsearch.signal_handlers import post_delete_signal_handler, post_save_signal_handler
-
-    from .. import signal_handlers
-
-    document_model = get_document_model()
-    disconnected = []
-    for model in search_index.get_indexed_models():
-        if issubclass(model, Page) or model is document_model:
-            for signal, handler in (
-                (post_save, post_save_signal_handler),
-                (post_delete, post_delete_signal_handler),
-            ):
-                if signal.disconnect(handler, sender=model):
-                    disconnected.append((signal, handler, model))
-    if post_save.disconnect(signal_handlers.read_saved_files, sender=document_model):
-        disconnected.append((post_save, signal_handlers.read_saved_files, document_model))
-    try:
-        with disable_reference_index_auto_update():
-            yield
-    finally:
-        for signal, handler, model in disconnected:
-            signal.connect(handler, sender=model)
 
 
 def ascii_slug(text):
@@ -165,9 +128,9 @@ class ArchiveWriter:
         self._lock_parents()
         self._place_new_pages()
         self._store_attachments()
-        for batch in self.progress(list(_chunks(self.created, BATCH_SIZE)), _("Creating pages")):
+        for batch in self.progress(list(chunks(self.created, BATCH_SIZE)), _("Creating pages")):
             self._create(batch)
-        for batch in self.progress(list(_chunks(self.updated, BATCH_SIZE)), _("Updating pages")):
+        for batch in self.progress(list(chunks(self.updated, BATCH_SIZE)), _("Updating pages")):
             self._update(batch)
         # Lists that got the same number of children share one UPDATE (the rows are locked).
         by_count = defaultdict(list)
@@ -175,7 +138,7 @@ class ArchiveWriter:
             if parent.added:
                 by_count[parent.added].append(parent.pk)
         for added, pks in by_count.items():
-            for chunk in _chunks(pks, LOOKUP_CHUNK):
+            for chunk in chunks(pks, LOOKUP_CHUNK):
                 Page.objects.filter(pk__in=chunk).update(numchild=F("numchild") + added)
         return self.page_ids
 
@@ -185,7 +148,7 @@ class ArchiveWriter:
         """Lock the list pages that get children and read their current children."""
         pks = sorted({item.listing.pk for item in self.created})
         self.parents = {}
-        for chunk in _chunks(pks, LOOKUP_CHUNK):
+        for chunk in chunks(pks, LOOKUP_CHUNK):
             rows = (
                 Page.objects.select_for_update()
                 .filter(pk__in=chunk)
@@ -198,7 +161,7 @@ class ArchiveWriter:
         for parent in self.parents.values():
             by_depth[parent.depth][parent.path] = parent
         for depth, by_path in by_depth.items():
-            for chunk in _chunks(list(by_path), LOOKUP_CHUNK):
+            for chunk in chunks(list(by_path), LOOKUP_CHUNK):
                 children = (
                     Page.objects.filter(depth=depth + 1)
                     .annotate(parent_path=Substr("path", 1, depth * Page.steplen))
@@ -243,7 +206,7 @@ class ArchiveWriter:
         document_model = get_document_model()
         collections = sorted({collection_id for collection_id, _hash in wanted})
         hashes = sorted({file_hash for _collection, file_hash in wanted})
-        for chunk in _chunks(hashes, LOOKUP_CHUNK):
+        for chunk in chunks(hashes, LOOKUP_CHUNK):
             rows = document_model.objects.filter(
                 collection_id__in=collections, file_hash__in=chunk
             ).order_by("pk")
@@ -417,8 +380,6 @@ class ArchiveWriter:
 
     def _draft_values(self, batch):
         """The latest revision's content with the line's values over it."""
-        from .matching import latest_contents
-
         latest = latest_contents([item.match for item in batch])
         contents = []
         for item in batch:
@@ -515,54 +476,3 @@ class ArchiveWriter:
             PageAudience.objects.filter(page_id__in=updated).delete()
         PageAudience.objects.bulk_create(rows)
         PageReaderScope.objects.bulk_create(scopes)
-
-
-def insert_rows(model, objs, fields, returning_fields=None):
-    """Insert ``objs`` into ``model``'s own table with multi-row VALUES
-    statements; return the ``returning_fields`` of each row, in order.
-
-    ``bulk_create`` without two of its limits: it takes a multi-table child
-    model whose parent rows exist, and it avoids Django 5.2's UNNEST path on
-    PostgreSQL, where psycopg escapes every quote of every revision's JSON
-    into an array literal in Python (that alone made inserts 3x slower).
-    """
-    connection = connections[DEFAULT_DB_ALIAS]
-    limit = connection.ops.bulk_batch_size(fields, objs) or len(objs)
-    size = max(1, min(limit, 65535 // max(1, len(fields)), len(objs)))
-    rows = []
-    for start in range(0, len(objs), size):
-        query = InsertQuery(model)
-        query.insert_values(fields, objs[start : start + size])
-        compiler = SQLInsertCompiler(query, connection, DEFAULT_DB_ALIAS)
-        rows.extend(compiler.execute_sql(returning_fields))
-    return rows
-
-
-def update_rows(objs, fields):
-    """Write ``fields`` of ``objs`` (one model) to their rows: one UPDATE per
-    table sent for all rows at once (``executemany``; psycopg pipelines it).
-
-    ``bulk_update`` builds a CASE of one branch per row for every field, which
-    costs seconds per batch of pages. A page's fields live in two tables (the
-    page and its type), so each gets its own statement.
-    """
-    connection = connections[DEFAULT_DB_ALIAS]
-    quote = connection.ops.quote_name
-    meta = type(objs[0])._meta
-    by_table = defaultdict(list)
-    for name in fields:
-        model_field = meta.get_field(name)
-        by_table[model_field.model._meta.concrete_model].append(model_field)
-    for table, table_fields in by_table.items():
-        assignments = ", ".join(f"{quote(f.column)} = %s" for f in table_fields)
-        sql = (
-            f"UPDATE {quote(table._meta.db_table)} SET {assignments} "
-            f"WHERE {quote(table._meta.pk.column)} = %s"
-        )
-        params = [
-            [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in table_fields]
-            + [obj.pk]
-            for obj in objs
-        ]
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, params)

@@ -438,12 +438,6 @@ class DocumentAttachment(Orderable):
     def __str__(self):
         return self.display_title
 
-    def save(self, *args, **kwargs):
-        from ..tasks import request_extraction
-
-        super().save(*args, **kwargs)
-        request_extraction(self.document)
-
     @property
     def display_title(self):
         return self.title or (self.document.title if self.document_id else "")

@@ -6,6 +6,13 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Locale, Page, PagePermissionTester
 
+from editorial.models import Unit
+
+from ..localization import mirror_into_locales
+from .documents import DocumentIndexPage
+from .news import NewsIndexPage
+from .study import LearningIndexPage
+
 
 class UnitHomePagePermissionTester(PagePermissionTester):
     """Unit home pages are made and moved by provisioning and reorganisation only.
@@ -60,11 +67,6 @@ class UnitHomePage(Page):
 
     def provision_children(self):
         """Called by editorial.provisioning: every unit gets its news, document and study lists."""
-        from ..localization import mirror_into_locales
-        from .documents import DocumentIndexPage
-        from .news import NewsIndexPage
-        from .study import LearningIndexPage
-
         if self.locale_id != Locale.get_default().pk:
             return  # a translation's children come from the Vietnamese tree
         mirror_into_locales(self)
@@ -84,6 +86,4 @@ class UnitHomePage(Page):
 
     @property
     def unit(self):
-        from editorial.models import Unit
-
         return Unit.objects.filter(home_page=self).first()

@@ -9,17 +9,10 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..batching import LOOKUP_CHUNK, chunks
 from ..models import Member, MemberStatus, Unit, UnitStatus
 from .base import BaseImporter
-from .reading import (
-    BATCH_SIZE,
-    LOOKUP_CHUNK,
-    UPDATE_BATCH_SIZE,
-    ImportResult,
-    Row,
-    RowError,
-    _chunks,
-)
+from .reading import BATCH_SIZE, UPDATE_BATCH_SIZE, ImportResult, Row, RowError
 
 
 @dataclass
@@ -90,7 +83,7 @@ class MemberImporter(BaseImporter):
         owner_field = f"user__{get_user_model().USERNAME_FIELD}"
         card_owners = {}
         cards = {row.values["card_number"] for row in rows if row.values["card_number"]}
-        for chunk in _chunks(cards, LOOKUP_CHUNK):
+        for chunk in chunks(cards, LOOKUP_CHUNK):
             card_owners.update(
                 Member.objects.filter(card_number__in=chunk).values_list(
                     "card_number", owner_field
@@ -123,7 +116,7 @@ class MemberImporter(BaseImporter):
         user_model = get_user_model()
         username_field = user_model.USERNAME_FIELD
         users, members = {}, {}
-        for chunk in _chunks([row.values["username"] for row in rows], LOOKUP_CHUNK):
+        for chunk in chunks([row.values["username"] for row in rows], LOOKUP_CHUNK):
             found = user_model.objects.filter(**{f"{username_field}__in": chunk})
             users.update(
                 (username, (pk, email, password))
@@ -131,7 +124,7 @@ class MemberImporter(BaseImporter):
                     "pk", username_field, "email", "password"
                 )
             )
-        for chunk in _chunks([pk for pk, _email, _password in users.values()], LOOKUP_CHUNK):
+        for chunk in chunks([pk for pk, _email, _password in users.values()], LOOKUP_CHUNK):
             for values in Member.objects.filter(user_id__in=chunk).values(*self._member_values):
                 members[values["user_id"]] = values
 
@@ -189,7 +182,7 @@ class MemberImporter(BaseImporter):
         ]
         self._bulk(user_model.objects.bulk_create, new_users, _("Creating users"))
         created_pks = {}
-        for chunk in _chunks([getattr(u, username_field) for u in new_users], LOOKUP_CHUNK):
+        for chunk in chunks([getattr(u, username_field) for u in new_users], LOOKUP_CHUNK):
             found = user_model.objects.filter(**{f"{username_field}__in": chunk})
             created_pks.update(found.values_list(username_field, "pk"))
 
@@ -240,7 +233,7 @@ class MemberImporter(BaseImporter):
         self._update(Member, member_updates, _("Updating members"))
 
     def _bulk(self, write, objects, desc):
-        batches = list(_chunks(objects, BATCH_SIZE))
+        batches = list(chunks(objects, BATCH_SIZE))
         for batch in self.progress(batches, desc=desc):
             write(batch)
 
@@ -262,7 +255,7 @@ class MemberImporter(BaseImporter):
                     model(pk=pks[0], **dict(items))
                 )
             else:
-                shared.extend((dict(items), chunk) for chunk in _chunks(pks, LOOKUP_CHUNK))
+                shared.extend((dict(items), chunk) for chunk in chunks(pks, LOOKUP_CHUNK))
         for changes, pks in self.progress(shared, desc=desc):
             model.objects.filter(pk__in=pks).update(**changes)
         for fields, objects in singles.items():

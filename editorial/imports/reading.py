@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 BATCH_SIZE = 1000
 # bulk_update builds one CASE WHEN per field over the whole batch.
 UPDATE_BATCH_SIZE = 500
-# Keeps `IN (...)` lookups well under SQLite's bound-parameter limit.
-LOOKUP_CHUNK = 2000
 
 
 SUFFIXES = (".csv", ".jsonl", ".xlsx")
@@ -65,13 +64,7 @@ class ImportResult:
     unchanged: list[str] = field(default_factory=list)
 
 
-def _chunks(items, size):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _decode_lines(data):
+def decode_lines(data):
     """Split bytes into text lines, reporting each line that is not UTF-8."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
@@ -116,7 +109,7 @@ def read_rows(path, fields, required_columns):
         ) from exc
     if suffix == ".xlsx":
         return _read_xlsx(path, data, fields, required_columns)
-    lines, errors = _decode_lines(data)
+    lines, errors = decode_lines(data)
     if errors:
         return [], errors
     if suffix == ".csv":
@@ -200,8 +193,6 @@ def _read_xlsx(path, data, fields, required_columns):
     """The first worksheet of a workbook: row 1 is the header, and each row
     keeps its spreadsheet row number as its line. Formulas give their last
     computed value; empty rows and empty columns to the right are ignored."""
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+from wagtail.models import Page
 
 
 def path_prefixes(path, steplen=4):
@@ -41,8 +42,6 @@ class UnitQuerySet(MP_NodeQuerySet):
         A page of another locale's tree sits under the translations of the home
         pages, which share their translation key with them.
         """
-        from wagtail.models import Page
-
         prefixes = path_prefixes(page.path, page.steplen)
         ancestors = Page.objects.filter(path__in=prefixes).values("translation_key")
         return self.filter(home_page__translation_key__in=ancestors).order_by("-home_page__depth")

@@ -17,7 +17,7 @@ from wagtail.locks import WorkflowLock
 from wagtail.models import LockableMixin, Page, Task, TaskState
 from wagtail.signals import task_submitted
 
-from ..resolution import StepRole, board_above, owning_unit, units_where_user_acts, user_acts_for
+from ..reviewers import StepRole, board_above, owning_unit, units_where_user_acts, user_acts_for
 
 
 class RejectionForm(TaskStateCommentForm):
