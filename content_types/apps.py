@@ -7,7 +7,10 @@ class ContentTypesConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self):
-        from . import signal_handlers, study  # noqa: F401
         from .localization import replace_localize_create_hook
+        from .permissions import register_permission_policies
+        from .signal_handlers import register_signal_handlers
 
+        register_signal_handlers()
+        register_permission_policies()
         replace_localize_create_hook()

@@ -7,4 +7,8 @@ class EditorialConfig(AppConfig):
     verbose_name = _("Organisation and editorial boards")
 
     def ready(self):
-        from . import signal_handlers  # noqa: F401
+        from .permissions import register_permission_policies
+        from .signal_handlers import register_signal_handlers
+
+        register_signal_handlers()
+        register_permission_policies()

@@ -1,7 +1,7 @@
 """Admin forms for units, members and editorial boards.
 
 Every choice a form offers (parent units, branches, board units, users) comes
-from ``editorial.admin_permissions``, scoped to the signed-in user, so a form
+from ``editorial.permissions``, scoped to the signed-in user, so a form
 can only produce objects that user's permission policy would let them edit.
 Forms subclass ``WagtailAdminModelForm`` so that the generic admin views hand
 them the user (``for_user``) and the admin's widgets (e.g. date pickers).
@@ -18,12 +18,6 @@ from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import InlinePanel
 
-from .admin_permissions import (
-    board_unit_choices,
-    board_user_choices,
-    branch_choices,
-    parent_unit_choices,
-)
 from .models import (
     BoardMembership,
     BoardRole,
@@ -33,7 +27,15 @@ from .models import (
     UnitLevel,
     UnitStatus,
 )
-from .permissions import can_change_member_status, is_platform_admin, manageable_units
+from .permissions import (
+    board_unit_choices,
+    board_user_choices,
+    branch_choices,
+    can_change_member_status,
+    is_platform_admin,
+    manageable_units,
+    parent_unit_choices,
+)
 
 # Lower numbers sit higher in the tree. Districts and blocs are peers.
 LEVEL_RANK = {

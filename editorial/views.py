@@ -2,7 +2,7 @@
 
 Three ModelViewSets grouped under one "Organisation" menu. What each user
 sees and may change is decided by the permission policies in
-``editorial.admin_permissions``: the index lists what the policy grants, the
+``editorial.permissions``: the index lists what the policy grants, the
 edit views refuse instances outside the user's scope, the menu item is shown
 only to users the policy lets manage something. Nothing is ever deleted here.
 """
@@ -27,11 +27,6 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .admin_permissions import (
-    board_permission_policy,
-    member_permission_policy,
-    unit_permission_policy,
-)
 from .forms import (
     BoardCreateForm,
     MemberCreateForm,
@@ -49,7 +44,13 @@ from .models import (
     UnitEvent,
     UnitLevel,
 )
-from .permissions import can_manage_unit, manageable_units
+from .permissions import (
+    board_permission_policy,
+    can_manage_unit,
+    manageable_units,
+    member_permission_policy,
+    unit_permission_policy,
+)
 from .reorganisation import merge_units
 
 # Shared scoping

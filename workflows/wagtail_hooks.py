@@ -1,4 +1,8 @@
-"""Admin registration: promotions, the propose button, the moderation report."""
+"""Admin registration: promotions, the propose button, the moderation report.
+
+The promotions' permission policy (``workflows.permissions``) is registered by
+``WorkflowsConfig.ready()``.
+"""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +12,6 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.widgets import Button
 from wagtail.models import WorkflowState
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -16,11 +19,9 @@ from content_types.wagtail_hooks.scoping import InstanceScopedViews
 from editorial.permissions import board_roles, is_platform_admin, may_see_reports
 
 from .models import Promotion, UnitResolvedTask
-from .permissions import PromotionPermissionPolicy
+from .permissions import promotion_permission_policy
 from .promotion import PROMOTABLE_TYPES
 from .views import ModerationReportView, ProposeView, WithdrawPromotionView
-
-register_permission_policy(Promotion, PromotionPermissionPolicy(Promotion), exact_class=True)
 
 
 class PromotionViewSet(InstanceScopedViews, SnippetViewSet):
@@ -33,8 +34,8 @@ class PromotionViewSet(InstanceScopedViews, SnippetViewSet):
     edit_handler = ObjectList([FieldPanel("note")])
 
     def get_queryset(self, request):
-        return self.permission_policy.instances_user_has_any_permission_for(
-            request.user, ["view"]
+        return promotion_permission_policy.instances_user_has_permission_for(
+            request.user, "view"
         ).select_related("page", "unit", "source_unit", "proposed_by")
 
 

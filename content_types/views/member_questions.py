@@ -6,15 +6,14 @@ closes it; platform administrators and superusers see every question. The
 rules live in the model's methods, which these views call and whose refusals
 they show as admin messages.
 
-Who may see what is decided in one place, ``MemberQuestionPermissionPolicy``.
-A refusal is a 403 page, the same for the inbox, a question's page and a
-crafted POST; a question id that does not exist is a 404.
+Who may see what is decided in one place, the permission policy of
+``content_types.permissions`` (``member_question_permission_policy``). A
+refusal is a 403 page, the same for the inbox, a question's page and a crafted
+POST; a question id that does not exist is a 404.
 """
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -31,16 +30,13 @@ from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleCo
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.permission_policies.base import BasePermissionPolicy
-
-from editorial.permissions import board_roles, is_active_user, is_platform_admin
 
 from ..models import AnswerCategory, MemberQuestion, QuestionStatus
 from ..models.answers import nearest_board_unit
+from ..permissions import member_question_permission_policy
 
 NAMESPACE = "member_questions"
 WAITING_STATUSES = (QuestionStatus.NEW, QuestionStatus.FORWARDED)
-ACTIONS = frozenset({"view", "change"})
 
 
 # Who may use the inbox
@@ -48,57 +44,18 @@ ACTIONS = frozenset({"view", "change"})
 
 def can_use_inbox(user):
     """Board members of active units (any role), platform admins and superusers."""
-    return is_platform_admin(user) or bool(board_roles(user))
+    return member_question_permission_policy.user_has_permission(user, "view")
 
 
 def inbox_for(user):
     """The questions currently assigned to the units of the user's boards (all of
     them for platform admins). The board scope is one cached query per request."""
-    questions = MemberQuestion.objects.all()
-    if not is_active_user(user):
-        return questions.none()
-    if is_platform_admin(user):
-        return questions
-    unit_ids = {unit_id for _role, _path, unit_id in board_roles(user)}
-    return questions.filter(assigned_unit_id__in=unit_ids) if unit_ids else questions.none()
+    return member_question_permission_policy.instances_user_has_permission_for(user, "view")
 
 
 def waiting_count(user):
     """How many questions wait for the user's boards: one COUNT query."""
     return inbox_for(user).filter(status__in=WAITING_STATUSES).count()
-
-
-class MemberQuestionPermissionPolicy(BasePermissionPolicy):
-    """Nobody gets Django model permissions on questions: the board memberships
-    decide, through the same rule as ``MemberQuestion.can_be_handled_by``."""
-
-    def user_has_permission(self, user, action):
-        return action in ACTIONS and can_use_inbox(user)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return action in ACTIONS and is_active_user(user) and instance.can_be_handled_by(user)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return any(
-            self.user_has_permission_for_instance(user, action, instance) for action in actions
-        )
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if not ACTIONS & set(actions):
-            return MemberQuestion.objects.none()
-        return inbox_for(user)
-
-    def users_with_any_permission(self, actions):
-        users = get_user_model()._default_manager.filter(is_active=True)
-        if not ACTIONS & set(actions):
-            return users.none()
-        return users.filter(Q(is_superuser=True) | Q(board_memberships__isnull=False)).distinct()
-
-
-member_question_permission_policy = MemberQuestionPermissionPolicy(MemberQuestion)
 
 
 def person_name(user):

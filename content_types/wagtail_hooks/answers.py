@@ -1,21 +1,15 @@
 """Admin registration for the bank of ready answers, scoped to the boards that
-own them (see ``scoping``)."""
+own them: their permission policy (``content_types.permissions``) is registered
+by the app's ``ready()``; see also ``scoping``."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import ObjectList
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ..models import AnswerEntry
-from .scoping import (
-    BoardScopedPermissionPolicy,
-    InstanceScopedViews,
-    OwnUnitsForm,
-    owned_by_boards_of,
-)
-
-register_permission_policy(AnswerEntry, BoardScopedPermissionPolicy(AnswerEntry), exact_class=True)
+from ..permissions import answer_entry_permission_policy
+from .scoping import InstanceScopedViews, OwnUnitsForm
 
 
 class AnswerEntryViewSet(InstanceScopedViews, SnippetViewSet):
@@ -31,7 +25,9 @@ class AnswerEntryViewSet(InstanceScopedViews, SnippetViewSet):
 
     def get_queryset(self, request):
         # A board member sees only the answers of their boards' subtrees.
-        return owned_by_boards_of(AnswerEntry.objects.all(), request.user).select_related("unit")
+        return answer_entry_permission_policy.instances_user_has_permission_for(
+            request.user, "view"
+        ).select_related("unit")
 
 
 register_snippet(AnswerEntryViewSet)

@@ -1,21 +1,12 @@
 """Admin registration for the boards' inbox of members' questions.
 
-The permission policy is registered first, before anything can ask the
-registry for ``MemberQuestion`` and so create Wagtail's fallback policy (which
-would answer from Django model permissions, which no board member has).
+Its permission policy (``content_types.permissions``) is registered by the
+app's ``ready()``, before anything can ask the registry for ``MemberQuestion``.
 """
 
 from wagtail import hooks
-from wagtail.permissions import register_permission_policy
 
-from ..models import MemberQuestion
-from ..views.member_questions import (
-    MemberQuestionViewSet,
-    WaitingQuestionsSummaryItem,
-    member_question_permission_policy,
-)
-
-register_permission_policy(MemberQuestion, member_question_permission_policy, exact_class=True)
+from ..views.member_questions import MemberQuestionViewSet, WaitingQuestionsSummaryItem
 
 
 @hooks.register("register_admin_viewset")

@@ -8,18 +8,12 @@ pages, plus the live pages the editor could read as a reader (the audience
 rule of ``content_types.models.audience``). Other units' drafts and unit-only
 or restricted pages stay unnamed.
 
-Snippets owned by a unit (ready answers, bank questions), scoped to boards.
-
-Board members get no Django model permissions on these snippets (provisioning
-grants page and collection permissions only), so their permission policy
-answers from the board memberships instead: any board member may list, add and
-edit the snippets of the units in their boards' subtrees; approvers also
-publish and delete; platform administrators and superusers may do everything.
-Register the policy before the snippet so Wagtail never creates its fallback
-(Django-permission) policy for the model.
+Snippets owned by a unit (ready answers, bank questions): their permission
+policies (``content_types.permissions``, registered by the app's ``ready()``)
+decide; here the form offers only the editor's own units as owner, and every
+view on one object asks the policy about that object.
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -27,11 +21,10 @@ from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.pages import bulk_actions
 from wagtail.models import Page
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 
-from editorial.models import BoardRole, Unit
+from editorial.models import Unit
 from editorial.permissions import board_roles, is_active_user, is_platform_admin
 
 from ..models.audience import readable_pages
@@ -109,67 +102,6 @@ for _action in (
 
 # --- Snippets -------------------------------------------------------------------------
 
-EDIT_ACTIONS = frozenset({"add", "change", "view"})
-HEAD_ACTIONS = EDIT_ACTIONS | {"publish", "delete"}
-
-
-def board_scope(user):
-    """``[(unit_path, actions)]`` for the user's active boards (cached per request
-    by editorial.permissions)."""
-    return [
-        (path, HEAD_ACTIONS if role == BoardRole.APPROVER else EDIT_ACTIONS)
-        for role, path, _unit_id in board_roles(user)
-    ]
-
-
-def owned_by_boards_of(queryset, user, actions=EDIT_ACTIONS):
-    """The unit-owned objects ``user`` may act on: their boards' unit subtrees, or all."""
-    if not is_active_user(user):
-        return queryset.none()
-    if is_platform_admin(user):
-        return queryset
-    condition = Q()
-    for path, allowed in board_scope(user):
-        if allowed & set(actions):
-            condition |= Q(unit__path__startswith=path)
-    return queryset.filter(condition) if condition else queryset.none()
-
-
-class BoardScopedPermissionPolicy(BasePermissionPolicy):
-    """For a model with a ``unit`` foreign key."""
-
-    def user_has_permission(self, user, action):
-        if not is_active_user(user):
-            return False
-        if is_platform_admin(user):
-            return True
-        return any(action in allowed for _path, allowed in board_scope(user))
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        if not is_active_user(user):
-            return False
-        if is_platform_admin(user):
-            return True
-        return any(
-            action in allowed and instance.unit.path.startswith(path)
-            for path, allowed in board_scope(user)
-        )
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return any(
-            self.user_has_permission_for_instance(user, action, instance) for action in actions
-        )
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        return owned_by_boards_of(self.model._default_manager.all(), user, actions)
-
-    def users_with_any_permission(self, actions):
-        users = get_user_model()._default_manager.filter(is_active=True)
-        return users.filter(Q(is_superuser=True) | Q(board_memberships__isnull=False)).distinct()
-
 
 class OwnUnitsForm(WagtailAdminModelForm):
     """Offers only the units the editor works for, so nothing can be filed under
@@ -180,7 +112,7 @@ class OwnUnitsForm(WagtailAdminModelForm):
         user = self.for_user
         if "unit" in self.fields and user is not None and not is_platform_admin(user):
             condition = Q()
-            for path, _allowed in board_scope(user):
+            for _role, path, _unit_id in board_roles(user):
                 condition |= Q(path__startswith=path)
             units = Unit.objects.active()
             self.fields["unit"].queryset = units.filter(condition) if condition else units.none()
