@@ -1,18 +1,34 @@
-"""Keep the audience tables in step with what is published and where it sits."""
+"""Keep the audience tables in step with what is published and where it sits,
+have saved files read for search, and keep study completions in step with
+the lessons and final quizzes they count.
 
-from django.db.models.signals import post_save
-from django.dispatch import receiver
+Connected by ``register_signal_handlers()``, called from ``AppConfig.ready()``,
+each receiver with its senders (Wagtail sends page signals with the page's
+specific class).
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from wagtail.documents import get_document_model
-from wagtail.models import Page
-from wagtail.signals import page_published, post_page_move
+from wagtail.models import Page, get_page_models
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .localization import mirror_into_locales
 from .models.audience import PageAudience
 from .models.base import UnitContentPage
-from .tasks import request_extraction
+from .models.documents import DocumentAttachment
+from .models.quizzes import QuizAttempt
+from .models.study import StudyLesson, StudyModule
+from .signals import attempt_submitted
+from .study import complete_with_final_quiz, lesson_module_id, move_lesson_progress
+from .tasks import file_reading_deferred, refresh_module_completions_task, request_extraction
 
 
-@receiver(page_published)
+def content_page_models():
+    """The concrete page types that carry an owning unit and an audience."""
+    return [model for model in get_page_models() if issubclass(model, UnitContentPage)]
+
+
 def sync_published_audience(sender, instance, **kwargs):
     if isinstance(instance, UnitContentPage):
         instance.sync_audience()
@@ -21,7 +37,6 @@ def sync_published_audience(sender, instance, **kwargs):
             mirror_into_locales(instance)
 
 
-@receiver(post_save)
 def sync_new_alias_audience(sender, instance, created=False, raw=False, **kwargs):
     """Creating an alias publishes it without a ``page_published`` signal, and a page
     with no audience row would count as public: give it its original's audience."""
@@ -29,7 +44,6 @@ def sync_new_alias_audience(sender, instance, created=False, raw=False, **kwargs
         instance.sync_audience()
 
 
-@receiver(post_page_move)
 def resync_moved_pages(sender, instance, **kwargs):
     """A move can change the owning unit of the page and of everything below it."""
     moved = Page.objects.get(pk=instance.pk).get_descendants(inclusive=True)
@@ -39,9 +53,87 @@ def resync_moved_pages(sender, instance, **kwargs):
             page.sync_audience()
 
 
-@receiver(post_save, sender=get_document_model())
 def read_saved_files(sender, instance, raw=False, **kwargs):
     """Every saved file is read for search, however it was saved (admin, API,
-    shell); a file already read at the same hash is not read again."""
-    if not raw and instance.file:
+    shell); a file already read at the same hash is not read again. A bulk
+    writer (``tasks.deferred_file_reading``) queues the reading itself."""
+    if not raw and instance.file and not file_reading_deferred():
         request_extraction(instance)
+
+
+def read_attached_file(sender, instance, raw=False, **kwargs):
+    """A file attached to a party document is read (unless already read at its hash)."""
+    if not raw:
+        request_extraction(instance.document)
+
+
+# Study progress
+
+
+def refresh_completions_after_commit(module_id):
+    """Queue the module's completion refresh once the transaction commits: a
+    module being deleted together with its lessons is gone by then and is
+    skipped, instead of getting new completion rows."""
+    transaction.on_commit(lambda: refresh_module_completions_task.enqueue(module_id))
+
+
+def lessons_changed(sender, instance, **kwargs):
+    """Adding a lesson uncompletes the members who have not opened it; removing
+    one may complete members who had opened all the others."""
+    module_id = lesson_module_id(instance)
+    if module_id:
+        refresh_completions_after_commit(module_id)
+
+
+def module_published(sender, instance, **kwargs):
+    """The final quiz may have been set, changed or removed."""
+    refresh_completions_after_commit(instance.pk)
+
+
+def lesson_moved(sender, instance, parent_page_before, parent_page_after, **kwargs):
+    """A lesson moved to another module counts there, no longer in the first."""
+    if parent_page_before.pk == parent_page_after.pk:
+        return
+    move_lesson_progress(instance, parent_page_after)
+    for module_id in (parent_page_before.pk, parent_page_after.pk):
+        refresh_completions_after_commit(module_id)
+
+
+def final_quiz_submitted(sender, attempt, **kwargs):
+    """A passed final quiz may complete the modules that name it."""
+    complete_with_final_quiz(attempt)
+
+
+def register_signal_handlers():
+    for model in content_page_models():
+        page_published.connect(
+            sync_published_audience, sender=model, dispatch_uid="content_types_sync_audience"
+        )
+        post_save.connect(
+            sync_new_alias_audience, sender=model, dispatch_uid="content_types_alias_audience"
+        )
+    # Moving any page (a unit's home, a list) can move content pages below it.
+    for model in get_page_models():
+        post_page_move.connect(
+            resync_moved_pages, sender=model, dispatch_uid="content_types_resync_moved"
+        )
+    post_save.connect(
+        read_saved_files, sender=get_document_model(), dispatch_uid="content_types_read_files"
+    )
+    post_save.connect(
+        read_attached_file, sender=DocumentAttachment, dispatch_uid="content_types_read_attached"
+    )
+    # Study progress
+    for signal in (page_published, page_unpublished, post_delete):
+        signal.connect(
+            lessons_changed, sender=StudyLesson, dispatch_uid="content_types_study_lessons"
+        )
+    page_published.connect(
+        module_published, sender=StudyModule, dispatch_uid="content_types_study_module"
+    )
+    post_page_move.connect(
+        lesson_moved, sender=StudyLesson, dispatch_uid="content_types_study_lesson_moved"
+    )
+    attempt_submitted.connect(
+        final_quiz_submitted, sender=QuizAttempt, dispatch_uid="content_types_study_final_quiz"
+    )

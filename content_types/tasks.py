@@ -9,13 +9,24 @@ stored.
 
 import logging
 from collections import defaultdict
+from contextlib import contextmanager
 
+from asgiref.local import Local
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django_tasks import task
+from modelsearch.backends import get_search_backends_with_name
 from wagtail.documents import get_document_model
+from wagtail.models import Page, ReferenceIndex
 from wagtail.search import index
 
+from editorial.batching import chunks
+
 from .extraction import extract_text
+from .models.documents import AttachmentText, PartyDocument
+from .models.study import StudyModule
+from .signals import pages_bulk_written
+from .study import refresh_module_completions
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +35,6 @@ logger = logging.getLogger(__name__)
 def extract_attachment_text(document_id):
     """Read a document's file into its ``AttachmentText`` and reindex the pages
     that attach it. Unreadable files are flagged, not removed."""
-    from .models.documents import AttachmentText, PartyDocument
-
     document = get_document_model().objects.filter(pk=document_id).first()
     if document is None:
         return None
@@ -63,8 +72,6 @@ def request_extraction(document, force=False):
     Marks the row pending first, so that the admin shows the file is waiting
     while a worker is busy.
     """
-    from .models.documents import AttachmentText
-
     row = AttachmentText.objects.filter(document=document).first()
     fresh = (
         row is not None
@@ -80,6 +87,26 @@ def request_extraction(document, force=False):
     return extract_attachment_text.enqueue(document.pk)
 
 
+_reading_deferred = Local()
+
+
+@contextmanager
+def deferred_file_reading():
+    """Saved files are not read while this lasts (in this thread): a bulk
+    writer queues their reading itself once its transaction has committed.
+    Like Wagtail's ``disable_reference_index_auto_update``."""
+    _reading_deferred.value = True
+    try:
+        yield
+    finally:
+        del _reading_deferred.value
+
+
+def file_reading_deferred():
+    """Whether saved files wait for their writer to queue their reading."""
+    return getattr(_reading_deferred, "value", False)
+
+
 # Deferred indexing of pages written in bulk (the archive import)
 
 #: Pages fetched and sent to a search backend at a time.
@@ -88,9 +115,6 @@ INDEX_BATCH_SIZE = 500
 
 def _page_ids_by_model(page_ids):
     """Group page ids by their specific model, in a query per chunk of ids."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page
-
     by_content_type = defaultdict(list)
     ids = sorted(set(page_ids))
     for start in range(0, len(ids), INDEX_BATCH_SIZE * 4):
@@ -104,11 +128,6 @@ def _page_ids_by_model(page_ids):
             yield model, pks
 
 
-def _batches(items, size=INDEX_BATCH_SIZE):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 @task()
 def index_pages(page_ids):
     """Index ``page_ids`` in every auto-updated search backend, a batch at a time.
@@ -116,16 +135,22 @@ def index_pages(page_ids):
     What bulk writers queue instead of Wagtail's index update on each page
     save. A backend reached over the network (OpenSearch) logs its failures
     and goes on, as Wagtail's own signal handler does; the database backend
-    raises. Returns the number of pages sent.
+    raises. Returns the number of pages sent. Then, whatever happened here,
+    sends ``pages_bulk_written`` for the other indexes (search's outbox).
     """
-    from modelsearch.backends import get_search_backends_with_name
+    try:
+        return _index_in_backends(page_ids)
+    finally:
+        pages_bulk_written.send(sender=Page, page_ids=page_ids)
 
+
+def _index_in_backends(page_ids):
     backends = list(get_search_backends_with_name(with_auto_update=True))
     sent = 0
     for model, pks in _page_ids_by_model(page_ids):
         if not issubclass(model, index.Indexed):
             continue
-        for chunk in _batches(pks):
+        for chunk in chunks(pks, INDEX_BATCH_SIZE):
             pages = list(model.get_indexed_objects().filter(pk__in=chunk))
             for name, backend in backends:
                 try:
@@ -142,11 +167,23 @@ def index_pages(page_ids):
 def update_page_references(page_ids):
     """Record what ``page_ids`` link to (documents, pages) in Wagtail's
     reference index, which the admin's "usage" screens read."""
-    from wagtail.models import ReferenceIndex
-
     for model, pks in _page_ids_by_model(page_ids):
         if not ReferenceIndex.is_indexed(model):
             continue
-        for chunk in _batches(pks):
+        for chunk in chunks(pks, INDEX_BATCH_SIZE):
             for page in model.objects.filter(pk__in=chunk):
                 ReferenceIndex.create_or_update_for_object(page)
+
+
+# Study completions
+
+
+@task()
+def refresh_module_completions_task(module_id):
+    """Re-apply the study completion rule to every member of one module
+    (``content_types.study.refresh_module_completions``); returns ``(added,
+    removed)``, or None when the module is gone by then."""
+    module = StudyModule.objects.filter(pk=module_id).first()
+    if module is None:
+        return None
+    return refresh_module_completions(module)
