@@ -26,7 +26,7 @@ from editorial.imports import BaseImporter
 from editorial.imports.reading import ImportResult, RowError
 from editorial.models import Unit, UnitStatus
 
-from .models.quizzes import (
+from .models.question_bank import (
     MAX_CHOICES,
     Difficulty,
     QuestionCategory,

@@ -25,6 +25,7 @@ from editorial.batching import chunks
 from .extraction import extract_text
 from .models.documents import AttachmentText, PartyDocument
 from .models.study import StudyModule
+from .quizzes import close_expired_attempts
 from .signals import pages_bulk_written
 from .study import refresh_module_completions
 
@@ -187,3 +188,15 @@ def refresh_module_completions_task(module_id):
     if module is None:
         return None
     return refresh_module_completions(module)
+
+
+# Quiz attempts whose time ran out
+
+
+@task()
+def close_expired_quiz_attempts():
+    """Close and score, on their saved answers, the quiz attempts whose time
+    ran out without a submission, so rankings count them; returns how many
+    were closed. Scheduled every few minutes (docs/operations.md); safe to run
+    again."""
+    return close_expired_attempts()

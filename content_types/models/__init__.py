@@ -23,15 +23,9 @@ from .documents import (
 )
 from .home import UnitHomePage, UnitHomePagePermissionTester
 from .news import NewsArticle, NewsCategory, NewsIndexPage
-from .quizzes import (
-    Difficulty,
-    QuestionCategory,
-    Quiz,
-    QuizAttempt,
-    QuizChoice,
-    QuizDrawRule,
-    QuizQuestion,
-)
+from .question_bank import Difficulty, QuestionCategory, QuizChoice, QuizQuestion
+from .quiz_attempts import QuizAttempt
+from .quizzes import Quiz, QuizDrawRule
 from .study import (
     LearningIndexPage,
     LessonProgress,
