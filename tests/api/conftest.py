@@ -1,7 +1,6 @@
 """Content and readers for the API tests: one page per audience, each with a
 file and an image, and a member in each position of the tree."""
 
-import datetime
 import io
 from types import SimpleNamespace
 
@@ -12,17 +11,11 @@ from django.test import Client
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page
 
 from api.models import ReaderToken
-from content_types.models import (
-    Audience,
-    DocumentAttachment,
-    DocumentIndexPage,
-    NewsArticle,
-    NewsIndexPage,
-    PartyDocument,
-)
+from content_types import factories
+from content_types.factories import publish_document
+from content_types.models import Audience
 from editorial.factories import MemberFactory
 from editorial.models import MemberStatus
 from tests.content_types.test_documents import make_pdf
@@ -33,10 +26,6 @@ def _fresh_throttles():
     cache.clear()
     yield
     cache.clear()
-
-
-def child_index(unit, model):
-    return model.objects.child_of(Page.objects.get(pk=unit.home_page_id)).get()
 
 
 def make_image(title):
@@ -53,31 +42,10 @@ def make_file(title):
     )
 
 
-def publish_news(unit, title, audience=Audience.PUBLIC, units=(), image=None, **fields):
-    article = NewsArticle(
-        title=title, lead=f"Tóm tắt {title}", audience=audience, featured_image=image, **fields
-    )
-    child_index(unit, NewsIndexPage).add_child(instance=article)
-    article.audience_units.set(units)
-    article.save_revision().publish()
-    return NewsArticle.objects.get(pk=article.pk)
-
-
-def publish_document(unit, number, audience=Audience.PUBLIC, units=(), files=(), **fields):
-    page = PartyDocument(
-        title=fields.pop("title", f"Văn bản {number}"),
-        number=number,
-        document_type=fields.pop("document_type", "NQ"),
-        issued_on=fields.pop("issued_on", datetime.date(2025, 3, 1)),
-        audience=audience,
-        **fields,
-    )
-    for document in files:
-        page.attachments.add(DocumentAttachment(document=document))
-    child_index(unit, DocumentIndexPage).add_child(instance=page)
-    page.audience_units.set(units)
-    page.save_revision().publish()
-    return PartyDocument.objects.get(pk=page.pk)
+def publish_news(unit, title, *args, **fields):
+    """A published news article whose lead is "Tóm tắt <title>" unless one is
+    given: API items show it as their summary."""
+    return factories.publish_news(unit, title, *args, **{"lead": f"Tóm tắt {title}", **fields})
 
 
 def member(branch, username, status=MemberStatus.OFFICIAL):
@@ -132,6 +100,10 @@ def audience_content(unit_tree):
         files[name] = make_file(f"file-{number}")
         news[name] = publish_news(grassroots, f"Tin {name}", audience, units, image=images[name])
         documents[name] = publish_document(
-            grassroots, f"{number:02d}-NQ/ĐU", audience, units, files=[files[name]]
+            grassroots,
+            f"{number:02d}-NQ/ĐU",
+            audience=audience,
+            units=units,
+            files=[files[name]],
         )
     return SimpleNamespace(news=news, documents=documents, images=images, files=files)

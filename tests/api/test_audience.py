@@ -9,10 +9,11 @@ of its sibling branch, of the parent unit, and a deactivated member.
 from django.test import Client
 from wagtail.models import Page
 
+from content_types.factories import unit_index
 from content_types.models import NewsIndexPage
 from editorial.models import MemberStatus
 
-from .conftest import bearer, child_index
+from .conftest import bearer
 
 READABLE = {
     "anonymous": {"public"},
@@ -52,7 +53,7 @@ def check_reader(client, expected, audience_content, unit_tree):
     # Untyped listing and the unit feed count the same pages.
     feed = client.get("/api/v2/pages/", {"unit": unit_tree.grassroots.pk})
     assert feed.json()["meta"]["total_count"] == 2 * len(expected)
-    index = child_index(unit_tree.grassroots, NewsIndexPage)
+    index = unit_index(unit_tree.grassroots, NewsIndexPage)
     assert names(news, ids(client.get("/api/v2/pages/", {"child_of": index.pk}))) == expected
 
     for name in news:

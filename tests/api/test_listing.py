@@ -7,9 +7,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from content_types.factories import publish_document, unit_index
 from content_types.models import Audience, NewsArticle, NewsIndexPage, PageListing
 
-from .conftest import bearer, child_index, make_image, publish_document, publish_news
+from .conftest import bearer, make_image, publish_news
 
 NEWS = {"type": "content_types.NewsArticle"}
 
@@ -18,7 +19,7 @@ def test_a_listing_of_20_or_100_items_costs_the_same_queries(
     client, unit_tree, django_assert_num_queries
 ):
     image = make_image("anh")
-    index = child_index(unit_tree.grassroots, NewsIndexPage)
+    index = unit_index(unit_tree.grassroots, NewsIndexPage)
     for n in range(100):
         # Made live directly (as import_content does): publishing 100 revisions is slow.
         article = NewsArticle(

@@ -4,9 +4,9 @@ Vietnamese original stands in (marked) where a translation is missing."""
 import pytest
 from wagtail.models import Locale
 
+from content_types.factories import publish_news
 from content_types.localization import ensure_locales, translate_with
 from content_types.models import Audience, NewsArticle
-from tests.content_types.test_news_and_audience import publish_news
 
 NEWS = {"type": "content_types.NewsArticle"}
 

@@ -17,13 +17,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image
 from wagtail.documents import get_document_model
-from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
+from content_types.factories import document_index, publish_document
 from content_types.models import (
     AttachmentText,
-    DocumentAttachment,
-    DocumentIndexPage,
     DocumentRelation,
     PartyDocument,
     RelationKind,
@@ -112,23 +110,6 @@ def stored_document(name, content, title=None):
 # --- pages --------------------------------------------------------------------
 
 
-def document_index(unit):
-    return DocumentIndexPage.objects.child_of(Page.objects.get(pk=unit.home_page_id)).get()
-
-
-def publish_document(unit, number, document_type, issued_on=None, **fields):
-    page = PartyDocument(
-        title=fields.pop("title", f"Văn bản {number}"),
-        number=number,
-        document_type=document_type,
-        issued_on=issued_on or datetime.date(2025, 3, 1),
-        **fields,
-    )
-    document_index(unit).add_child(instance=page)
-    page.save_revision().publish()
-    return PartyDocument.objects.get(pk=page.pk)
-
-
 def create_url(unit):
     return f"/admin/pages/add/content_types/partydocument/{document_index(unit).pk}/"
 
@@ -215,7 +196,7 @@ def test_an_unreadable_symbol_is_refused(unit_tree, admin_client):
 
 
 def test_the_same_symbol_cannot_repeat_in_a_year_but_may_next_year(unit_tree, admin_client):
-    publish_document(unit_tree.district, "7-KH/HU", "KH", datetime.date(2025, 1, 10))
+    publish_document(unit_tree.district, "7-KH/HU", "KH", issued_on=datetime.date(2025, 1, 10))
     url = create_url(unit_tree.district)
 
     response = admin_client.post(url, form_data("07-KH/HU", "KH", issued_on="2025-11-30"))
@@ -359,17 +340,10 @@ def test_the_page_form_refuses_an_attachment_that_is_not_an_accepted_file(unit_t
 
 
 def attach(unit, number, document_type, *documents):
-    page = PartyDocument(
-        title=f"Văn bản {number}",
-        number=number,
-        document_type=document_type,
-        issued_on=datetime.date(2025, 5, 1),
+    """A document issued on 1 May 2025 with ``documents`` attached."""
+    return publish_document(
+        unit, number, document_type, issued_on=datetime.date(2025, 5, 1), files=documents
     )
-    for document in documents:
-        page.attachments.add(DocumentAttachment(document=document))
-    document_index(unit).add_child(instance=page)
-    page.save_revision().publish()
-    return PartyDocument.objects.get(pk=page.pk)
 
 
 def test_text_is_extracted_from_pdf_and_docx_attachments(unit_tree):

@@ -8,14 +8,13 @@ from django.test import override_settings
 from wagtail.models import Locale, Page
 from wagtail_localize.models import Translation, TranslationSource
 
+from content_types.factories import publish_news
 from content_types.localization import ensure_locales, source_page, translate_with
 from content_types.models import Audience, NewsArticle, NewsIndexPage, PageAudience
 from content_types.models.audience import readable_by
 from editorial.factories import make_unit
 from editorial.models import BoardRole, Unit, UnitLevel
 from editorial.provisioning import provision_board
-
-from .test_news_and_audience import publish_news
 
 
 @pytest.fixture

@@ -8,23 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from wagtail.models import Page
 
-from content_types.models import Audience, NewsArticle, NewsIndexPage, PageAudience
+from content_types.factories import news_index, publish_news
+from content_types.models import Audience, NewsArticle, PageAudience
 from content_types.models.audience import readable_by
-from editorial.factories import make_unit
+from editorial.factories import MemberFactory, make_unit
 from editorial.models import UnitLevel
 from editorial.provisioning import provision_board
-
-
-def news_index(unit):
-    return NewsIndexPage.objects.child_of(Page.objects.get(pk=unit.home_page_id)).get()
-
-
-def publish_news(unit, title, audience=Audience.PUBLIC, units=(), **fields):
-    article = NewsArticle(title=title, lead="Tóm tắt", audience=audience, **fields)
-    news_index(unit).add_child(instance=article)
-    article.audience_units.set(units)
-    article.save_revision().publish()
-    return NewsArticle.objects.get(pk=article.pk)
 
 
 def test_every_unit_gets_a_news_list(unit_tree):
@@ -168,8 +157,6 @@ def test_branch_boards_get_a_news_list_too(unit_tree):
 
 def test_reader_site_applies_the_audience(unit_tree, client):
     """The plain HTML site must not show what the API would refuse."""
-    from editorial.factories import MemberFactory
-
     public = publish_news(unit_tree.grassroots, "Công khai", Audience.PUBLIC)
     members = publish_news(unit_tree.grassroots, "Nội bộ đảng viên", Audience.MEMBERS)
     unit_only = publish_news(unit_tree.grassroots, "Riêng đảng bộ", Audience.UNIT)

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 from wagtail.users.models import UserProfile
 
+from content_types.factories import QuestionCategoryFactory, make_question
 from content_types.models import Difficulty, QuestionCategory, QuizChoice, QuizQuestion
 from content_types.question_import import QuestionImporter
 from editorial.factories import MemberFactory
@@ -319,12 +320,8 @@ def test_units_can_be_imported_from_a_spreadsheet(db, tmp_path):
 # --- the bank in the admin --------------------------------------------------------
 
 
-def make_question(unit, text, *, category=None, code=""):
-    category = category or QuestionCategory.objects.get_or_create(name="Điều lệ Đảng")[0]
-    question = QuizQuestion(unit=unit, text=text, category=category, code=code)
-    question.choices = [QuizChoice(text="Có", is_correct=True), QuizChoice(text="Không")]
-    question.save()
-    return question
+# The admin lists questions by their text; each has the two choices typed most.
+YES_NO = [("Có", True), ("Không", False)]
 
 
 def in_english(user):
@@ -335,10 +332,10 @@ def in_english(user):
 
 
 def test_an_editor_sees_the_questions_of_their_boards_subtree(client, unit_tree, board_user):
-    make_question(unit_tree.district, "Câu của huyện Đại Từ")
-    make_question(unit_tree.grassroots, "Câu của xã")
-    make_question(unit_tree.district_2, "Câu của huyện bên cạnh")
-    make_question(unit_tree.province, "Câu của tỉnh")
+    make_question(unit_tree.district, "Câu của huyện Đại Từ", choices=YES_NO)
+    make_question(unit_tree.grassroots, "Câu của xã", choices=YES_NO)
+    make_question(unit_tree.district_2, "Câu của huyện bên cạnh", choices=YES_NO)
+    make_question(unit_tree.province, "Câu của tỉnh", choices=YES_NO)
 
     client.force_login(board_user(unit_tree.district))
     response = client.get(reverse(LIST_URL))
@@ -350,8 +347,8 @@ def test_an_editor_sees_the_questions_of_their_boards_subtree(client, unit_tree,
 
 
 def test_a_search_stays_inside_the_editors_scope(client, unit_tree, board_user):
-    make_question(unit_tree.district, "Đảng phí của huyện")
-    make_question(unit_tree.district_2, "Đảng phí của huyện bên cạnh")
+    make_question(unit_tree.district, "Đảng phí của huyện", choices=YES_NO)
+    make_question(unit_tree.district_2, "Đảng phí của huyện bên cạnh", choices=YES_NO)
     client.force_login(board_user(unit_tree.district))
     response = client.get(reverse(LIST_URL), {"q": "Đảng phí"})
     assert response.status_code == 200
@@ -360,7 +357,7 @@ def test_a_search_stays_inside_the_editors_scope(client, unit_tree, board_user):
 
 
 def test_platform_admins_see_every_question(client, unit_tree, board_user):
-    make_question(unit_tree.district_2, "Câu của huyện bên cạnh")
+    make_question(unit_tree.district_2, "Câu của huyện bên cạnh", choices=YES_NO)
     client.force_login(board_user(unit_tree.province, BoardRole.PLATFORM_ADMIN))
     assert "Câu của huyện bên cạnh" in client.get(reverse(LIST_URL)).content.decode()
 
@@ -378,8 +375,8 @@ def test_the_admin_menu_offers_the_bank_to_board_members(client, unit_tree, boar
 
 
 def test_an_editor_cannot_open_another_districts_question(client, unit_tree, board_user):
-    other = make_question(unit_tree.district_2, "Câu của huyện bên cạnh")
-    own = make_question(unit_tree.grassroots, "Câu của xã")
+    other = make_question(unit_tree.district_2, "Câu của huyện bên cạnh", choices=YES_NO)
+    own = make_question(unit_tree.grassroots, "Câu của xã", choices=YES_NO)
     client.force_login(board_user(unit_tree.district))
     assert client.get(reverse(EDIT_URL, args=[own.pk])).status_code == 200
     for name in (EDIT_URL, DELETE_URL, "wagtailsnippets_content_types_quizquestion:history"):
@@ -391,7 +388,7 @@ def test_an_editor_cannot_open_another_districts_question(client, unit_tree, boa
 
 
 def test_only_board_heads_delete_questions(client, unit_tree, board_user):
-    question = make_question(unit_tree.district, "Câu của huyện")
+    question = make_question(unit_tree.district, "Câu của huyện", choices=YES_NO)
     url = reverse(DELETE_URL, args=[question.pk])
     client.force_login(board_user(unit_tree.district))
     assert client.post(url).status_code in (302, 403)
@@ -402,7 +399,7 @@ def test_only_board_heads_delete_questions(client, unit_tree, board_user):
 
 
 def question_form(unit, choices, *, text="Chi bộ họp thường kỳ mấy lần?", category=None):
-    category = category or QuestionCategory.objects.get_or_create(name="Điều lệ Đảng")[0]
+    category = category or QuestionCategoryFactory()
     return nested_form_data(
         {
             "text": text,

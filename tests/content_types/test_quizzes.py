@@ -17,20 +17,19 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 from wagtail.users.models import UserProfile
 
+from content_types import factories
 from content_types.errors import ServiceError
+from content_types.factories import learning_index, make_question
 from content_types.models import (
     Audience,
     Difficulty,
-    LearningIndexPage,
     QuestionCategory,
     Quiz,
     QuizAttempt,
     QuizChoice,
-    QuizDrawRule,
     QuizQuestion,
 )
 from content_types.quizzes import (
@@ -64,40 +63,21 @@ def at(minutes=0, seconds=0):
 # --- a bank and quizzes as editors would make them ------------------------------
 
 
-def make_question(unit, text, category, difficulty=Difficulty.MEDIUM, choices=None, **fields):
-    question = QuizQuestion(
-        unit=unit, text=text, category=category, difficulty=difficulty, **fields
-    )
-    choices = choices or [("Đúng", True), ("Sai", False), ("Không rõ", False)]
-    question.choices = [QuizChoice(text=t, is_correct=correct) for t, correct in choices]
-    question.save()
-    return question
+QUIZ_SETTINGS = {
+    "opens_at": T0,
+    "closes_at": T0 + datetime.timedelta(days=1),
+    "time_limit_minutes": 10,
+    "attempts_allowed": 2,
+    "pass_mark": 50,
+    "audience": Audience.MEMBERS,
+}
 
 
-def learning_index(unit):
-    return LearningIndexPage.objects.child_of(Page.objects.get(pk=unit.home_page_id)).get()
-
-
-def publish_quiz(unit, rules=((None, "", 3),), *, units=(), title="Thi tìm hiểu", **fields):
-    """A published quiz under ``unit``'s learning list; ``rules`` are
-    (category, difficulty, count)."""
-    defaults = {
-        "opens_at": T0,
-        "closes_at": T0 + datetime.timedelta(days=1),
-        "time_limit_minutes": 10,
-        "attempts_allowed": 2,
-        "pass_mark": 50,
-        "audience": Audience.MEMBERS,
-    }
-    quiz = Quiz(title=title, **{**defaults, **fields})
-    quiz.draw_rules = [
-        QuizDrawRule(category=category, difficulty=difficulty, count=count)
-        for category, difficulty, count in rules
-    ]
-    learning_index(unit).add_child(instance=quiz)
-    quiz.audience_units.set(units)
-    quiz.save_revision().publish()
-    return Quiz.objects.get(pk=quiz.pk)
+def publish_quiz(unit, rules=((None, "", 3),), **fields):
+    """A members' quiz open for a day from T0 (``QUIZ_SETTINGS`` unless given),
+    drawing three questions of any kind unless ``rules`` (category,
+    difficulty, count) say otherwise."""
+    return factories.publish_quiz(unit, rules, **{**QUIZ_SETTINGS, **fields})
 
 
 @pytest.fixture

@@ -17,14 +17,14 @@ from django.http import Http404
 from django.utils import timezone
 from wagtail.models import Page
 
+from content_types import factories
+from content_types.factories import learning_index, publish_document
 from content_types.models import (
     Audience,
-    LearningIndexPage,
     LessonProgress,
     ModuleCompletion,
     PageAudience,
     PartyDocument,
-    Quiz,
     QuizAttempt,
     StudyLesson,
     StudyModule,
@@ -50,27 +50,18 @@ def at(minutes):
 # --- building modules, lessons and quizzes as editors would publish them -----
 
 
-def learning_index(unit):
-    return LearningIndexPage.objects.child_of(Page.objects.get(pk=unit.home_page_id)).get()
-
-
 def resolution(unit):
     """One published resolution per unit, taught by that unit's modules."""
     existing = PartyDocument.objects.descendant_of(Page.objects.get(pk=unit.home_page_id))
     if existing.exists():
         return existing.first()
-    from content_types.models import DocumentIndexPage
-
-    index = DocumentIndexPage.objects.child_of(Page.objects.get(pk=unit.home_page_id)).get()
-    page = PartyDocument(
+    return publish_document(
+        unit,
+        f"05-NQ/{unit.short_name}",
+        "NQ",
         title=f"Nghị quyết của {unit.name}",
-        number=f"05-NQ/{unit.short_name}",
-        document_type="NQ",
         issued_on=datetime.date(2025, 1, 15),
     )
-    index.add_child(instance=page)
-    page.save_revision().publish()
-    return PartyDocument.objects.get(pk=page.pk)
 
 
 def body(text):
@@ -99,10 +90,8 @@ def publish_module(
 
 
 def publish_quiz(unit, title="Kiểm tra cuối học phần", pass_mark=60):
-    quiz = Quiz(title=title, pass_mark=pass_mark)
-    learning_index(unit).add_child(instance=quiz)
-    quiz.save_revision().publish()
-    return Quiz.objects.get(pk=quiz.pk)
+    """A module's final quiz, with the model's settings but its own pass mark."""
+    return factories.publish_quiz(unit, title=title, pass_mark=pass_mark)
 
 
 def submit_attempt(member, quiz, *, passed, submitted_at):

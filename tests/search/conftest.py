@@ -14,16 +14,10 @@ from types import SimpleNamespace
 import pytest
 from django.db import transaction
 from django.test import override_settings
-from wagtail.models import Page
 
-from content_types.models import (
-    AnswerEntry,
-    Audience,
-    DocumentIndexPage,
-    NewsArticle,
-    NewsIndexPage,
-    PartyDocument,
-)
+from content_types import factories
+from content_types.factories import draft_news, publish_document
+from content_types.models import AnswerEntry, Audience
 from editorial.factories import MemberFactory, UserFactory, make_unit
 from editorial.models import UnitLevel
 from editorial.provisioning import provision_board
@@ -48,25 +42,10 @@ def unique_index():
     return f"stdv_test_{uuid.uuid4().hex[:12]}"
 
 
-def home(unit):
-    return Page.objects.get(pk=unit.home_page_id)
-
-
-def publish_news(unit, title, lead="", audience=Audience.PUBLIC, units=(), **fields):
-    article = NewsArticle(title=title, lead=lead or title, audience=audience, **fields)
-    NewsIndexPage.objects.child_of(home(unit)).get().add_child(instance=article)
-    article.audience_units.set(units)
-    article.save_revision().publish()
-    return article
-
-
-def publish_document(unit, number, document_type, title, issued_on, **fields):
-    page = PartyDocument(
-        title=title, number=number, document_type=document_type, issued_on=issued_on, **fields
-    )
-    DocumentIndexPage.objects.child_of(home(unit)).get().add_child(instance=page)
-    page.save_revision().publish()
-    return page
+def publish_news(unit, title, lead="", **fields):
+    """A published news article whose lead repeats its title unless one is given,
+    so that both fields hold the words searched for."""
+    return factories.publish_news(unit, title, lead=lead or title, **fields)
 
 
 def member_of(unit, username):
@@ -103,24 +82,24 @@ def build_corpus():
             grassroots,
             "619-BC/ĐUK",
             "BC",
-            "Báo cáo kết quả thực hiện Nghị quyết về chuyển đổi số",
-            day(2025, 6, 2),
+            title="Báo cáo kết quả thực hiện Nghị quyết về chuyển đổi số",
+            issued_on=day(2025, 6, 2),
             summary="Nghị quyết của Đảng ủy về chuyển đổi số trong công tác đảng.",
         ),
         other_number=publish_document(
             grassroots,
             "620-BC/ĐUK",
             "BC",
-            "Báo cáo sơ kết công tác dân vận",
-            day(2025, 6, 9),
+            title="Báo cáo sơ kết công tác dân vận",
+            issued_on=day(2025, 6, 9),
             summary="Sơ kết sáu tháng công tác dân vận.",
         ),
         old_resolution=publish_document(
             province,
             "05-NQ/TU",
             "NQ",
-            "Nghị quyết về phát triển nông nghiệp",
-            day(2019, 3, 1),
+            title="Nghị quyết về phát triển nông nghiệp",
+            issued_on=day(2019, 3, 1),
             summary="Nông nghiệp hữu cơ và chuyển đổi số trong sản xuất.",
             status="expired",
         ),
@@ -128,16 +107,16 @@ def build_corpus():
             district,
             "12-KH/HU",
             "KH",
-            "Ke hoach chuyen doi so nam 2024",
-            day(2024, 1, 5),
+            title="Ke hoach chuyen doi so nam 2024",
+            issued_on=day(2024, 1, 5),
             summary="Kế hoạch triển khai.",
         ),
         members_only=publish_document(
             district,
             "15-CT/HU",
             "CT",
-            "Chỉ thị về bảo vệ bí mật nhà nước",
-            day(2025, 2, 1),
+            title="Chỉ thị về bảo vệ bí mật nhà nước",
+            issued_on=day(2025, 2, 1),
             audience=Audience.MEMBERS,
         ),
     )
@@ -164,9 +143,7 @@ def build_corpus():
             date=day(2025, 4, 2),
         ),
     )
-    draft = NewsArticle(title="Bản nháp mật mã chưa đăng", lead="nháp", live=False)
-    NewsIndexPage.objects.child_of(home(province)).get().add_child(instance=draft)
-    draft.save_revision()
+    draft_news(province, "Bản nháp mật mã chưa đăng", lead="nháp")
     answer = AnswerEntry.objects.create(
         question="Đảng phí mật mã đóng thế nào?",
         answer="<p>Hằng tháng tại chi bộ.</p>",

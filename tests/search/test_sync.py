@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from wagtail.models import Page
 
+from content_types.factories import publish_document
 from content_types.models import Audience, NewsArticle, NewsIndexPage
 from content_types.models.documents import DocumentAttachment
 from search import engine, records
@@ -19,7 +20,6 @@ from .conftest import (
     ENGINE_URL,
     drop_index,
     engine_settings,
-    publish_document,
     publish_news,
     unique_index,
 )
@@ -105,7 +105,11 @@ def test_attachment_text_is_searched_with_a_snippet(
 ):
     def attach():
         page = publish_document(
-            unit_tree.district, "7-HD/HU", "HD", "Hướng dẫn số 7", datetime.date(2025, 5, 1)
+            unit_tree.district,
+            "7-HD/HU",
+            "HD",
+            title="Hướng dẫn số 7",
+            issued_on=datetime.date(2025, 5, 1),
         )
         file = stored_document("hd.docx", make_docx(["Quy trình kết nạp đảng viên mới"]))
         DocumentAttachment.objects.create(page=page, document=file)

@@ -15,13 +15,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from content_types.factories import publish_document
 from content_types.models import QuestionCategory
 from tests.api.conftest import (
     bearer,
     make_file,
     make_image,
     member,
-    publish_document,
     publish_news,
 )
 from tests.content_types.test_quizzes import make_question, publish_quiz

@@ -14,21 +14,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from api.representation import stream_json
-from content_types.models import Audience, NewsArticle
+from content_types.factories import draft_news, news_index, publish_news
+from content_types.models import Audience
 from tests.api.conftest import bearer, member
-from tests.content_types.test_news_and_audience import news_index, publish_news
 
 SECRET_DRAFT = "Dự thảo kỷ luật PL"
 SECRET_UNIT = "Thông báo nội bộ PL"
 PUBLIC = "Tin công khai PL"
 OWN_DRAFT = "Dự thảo của DT"
-
-
-def draft_news(unit, title):
-    article = NewsArticle(title=title, lead="Tóm tắt", live=False)
-    news_index(unit).add_child(instance=article)
-    article.save_revision()
-    return NewsArticle.objects.get(pk=article.pk)
 
 
 @pytest.fixture

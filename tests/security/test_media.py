@@ -18,6 +18,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.documents import get_document_model
 
+from content_types.factories import publish_document
 from content_types.models import Audience, DocumentAttachment, PartyDocument
 from tests.api.conftest import (  # noqa: F401 (fixtures, registered by their names)
     _fresh_throttles,
@@ -25,7 +26,6 @@ from tests.api.conftest import (  # noqa: F401 (fixtures, registered by their na
     audience_content,
     make_file,
     make_image,
-    publish_document,
     publish_news,
     readers,
 )
@@ -183,7 +183,7 @@ def test_a_file_nobody_published_is_nobodys_but_its_editors(
 def test_a_file_attached_to_a_draft_is_hidden_until_published(api, client, unit_tree, admin_user):
     """issue 13 #3: an attachment added to a pending draft of a unit-only page
     was listed and downloadable for the whole review."""
-    page = publish_document(unit_tree.grassroots, "92-NQ/ĐU", Audience.UNIT)
+    page = publish_document(unit_tree.grassroots, "92-NQ/ĐU", audience=Audience.UNIT)
     attachment = make_file("du-thao")
     draft = PartyDocument.objects.get(pk=page.pk)
     draft.attachments.add(DocumentAttachment(document=attachment))

@@ -22,10 +22,11 @@ from django.contrib.auth.models import Group
 from django.test import Client, override_settings
 from wagtail.models import Locale, Page, PageViewRestriction
 
+from content_types.factories import unit_index
 from content_types.localization import ensure_locales
 from content_types.models import Audience, NewsIndexPage
 from search import engine
-from tests.api.conftest import bearer, child_index, member, publish_news
+from tests.api.conftest import bearer, member, publish_news
 from tests.search.conftest import ENGINE_URL, drop_index, engine_settings, unique_index
 from tests.search.conftest import publish_news as publish_with_lead
 
@@ -94,7 +95,7 @@ def test_a_restricted_page_and_its_alias_are_on_no_api_channel(unit_tree, group_
     group = group_member.groups.first()
     restrict(secret, kind, group)
     # A restriction on an ancestor covers what is below it, in a second unit.
-    index = child_index(unit_tree.district_2, NewsIndexPage)
+    index = unit_index(unit_tree.district_2, NewsIndexPage)
     below = publish_news(unit_tree.district_2, f"{SECRET} huyện hai")
     restrict(index, kind, group)
     hidden = [secret, below, english_alias(secret), english_alias(below)]
@@ -192,7 +193,7 @@ def test_archive_search_and_suggestions_never_show_a_restricted_page(
     shown = archive(lambda: publish_with_lead(unit_tree.district, OPEN, lead="Lịch tiếp dân"))
     group = group_member.groups.first()
 
-    for restricted in (secret, child_index(unit_tree.district_2, NewsIndexPage)):
+    for restricted in (secret, unit_index(unit_tree.district_2, NewsIndexPage)):
         restriction = archive(lambda page=restricted: restrict(page, kind, group))
         for name, client in callers(group_member).items():
             results = found(client, "/api/search/", "ke hoach nhan su")
@@ -218,7 +219,7 @@ UNKNOWN_ID = 987654321
 def unreadable(unit_tree):
     """Pages an anonymous caller may not read, one per reason, and a readable one."""
     district = unit_tree.district
-    restricted_index = child_index(unit_tree.district_2, NewsIndexPage)
+    restricted_index = unit_index(unit_tree.district_2, NewsIndexPage)
     restrict(restricted_index, "password")
     return {
         "unit-only page": publish_news(district, "Tin nội bộ huyện", Audience.UNIT),
@@ -258,7 +259,7 @@ def test_tree_filters_on_a_readable_page_still_work(unreadable, unit_tree):
     Wagtail, with and without search, and a member reads their unit's page."""
     client = Client()
     readable = unreadable["readable"]
-    index = child_index(unit_tree.district, NewsIndexPage)
+    index = unit_index(unit_tree.district, NewsIndexPage)
     for search in ({}, {"search": "tin"}):
         assert listed_ids(client, child_of=index.pk, **search) == {readable.pk}
         assert readable.pk in listed_ids(client, descendant_of=index.pk, **search)

@@ -2,9 +2,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
-from wagtail.models import Page
 
-from content_types.models import NewsArticle, NewsIndexPage
+from content_types import factories
 from editorial.factories import MemberFactory, UserFactory
 from editorial.models import BoardRole, CommitteeRole, CommitteeRoleKind
 from editorial.provisioning import add_board_member, clear_permission_cache
@@ -60,15 +59,9 @@ def org(db, _module_org):
     return _module_org
 
 
-def news_index(unit):
-    return NewsIndexPage.objects.child_of(Page.objects.get(pk=unit.home_page_id)).get()
-
-
 def draft_news(unit, editor, title="Tin hội nghị"):
-    article = NewsArticle(title=title, lead="Tóm tắt", live=False)
-    news_index(unit).add_child(instance=article)
-    article.save_revision(user=editor)
-    return NewsArticle.objects.get(pk=article.pk)
+    """A news draft of ``unit`` whose revision ``editor`` saved."""
+    return factories.draft_news(unit, title, user=editor)
 
 
 def submit(page, user):

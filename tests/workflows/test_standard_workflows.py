@@ -14,11 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from wagtail.models import PageLogEntry, TaskState, WorkflowPage, WorkflowState
 
+from content_types.factories import news_index
 from content_types.models import NewsArticle
 from workflows.models import StandardWorkflowKey
 from workflows.standard import ensure_standard_workflows
 
-from .conftest import draft_news, fresh, news_index, submit
+from .conftest import draft_news, fresh, submit
 
 # Per step: who may act (the first one does). The deputy head is a reviewer too.
 STEPS = {
