@@ -17,7 +17,7 @@ from .localization import mirror_into_locales
 from .models.audience import PageAudience
 from .models.base import UnitContentPage
 from .models.documents import DocumentAttachment
-from .models.quizzes import QuizAttempt
+from .models.quiz_attempts import QuizAttempt
 from .models.study import StudyLesson, StudyModule
 from .signals import attempt_submitted
 from .study import complete_with_final_quiz, lesson_module_id, move_lesson_progress

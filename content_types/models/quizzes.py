@@ -26,10 +26,6 @@ from ..quizzes.status import reader_status
 from .base import AUDIENCE_PANEL, UnitContentPage
 from .question_bank import Difficulty, QuestionCategory
 
-# Re-exported for modules that still import it from here
-# (content_types.signal_handlers, content_types.study.completion).
-from .quiz_attempts import QuizAttempt  # noqa: F401
-
 
 class QuizForm(WagtailAdminPageForm):
     """Checks, when the quiz is published or submitted (not on saving a draft,

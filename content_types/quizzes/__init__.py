@@ -23,8 +23,6 @@ translated message. A closed attempt is announced with
 ``content_types.signals.attempt_submitted``.
 """
 
-from ..errors import ServiceError
-from ..signals import attempt_submitted
 from .attempts import (
     MAX_KEY_LENGTH,
     ChoiceView,
@@ -43,9 +41,6 @@ from .eligibility import can_take, check_can_take, eligible_members
 from .rankings import RankingEntry, UnitRanking, UnitRankingRow, quiz_ranking, unit_ranking
 from .status import QuizStatus, reader_status
 
-# removed once api.interactive no longer names it
-QuizError = ServiceError
-
 __all__ = [
     "GRACE",
     "MAX_KEY_LENGTH",
@@ -54,14 +49,12 @@ __all__ = [
     "CorrectionChoice",
     "DrawRule",
     "QuestionView",
-    "QuizError",
     "QuizStatus",
     "RankingEntry",
     "UnitRanking",
     "UnitRankingRow",
     "attempt_for",
     "attempt_questions",
-    "attempt_submitted",
     "bank_shortfalls",
     "can_take",
     "check_can_take",

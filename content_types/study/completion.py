@@ -20,7 +20,7 @@ from django.db.models import Count, Max, Min
 
 from editorial.models import Member
 
-from ..models.quizzes import QuizAttempt
+from ..models.quiz_attempts import QuizAttempt
 from ..models.study import LessonProgress, ModuleCompletion, StudyLesson, StudyModule
 
 

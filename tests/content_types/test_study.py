@@ -12,12 +12,12 @@ import datetime
 import json
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from wagtail.models import Page
 
 from content_types import factories
+from content_types.errors import ErrorCode, ServiceError
 from content_types.factories import learning_index, publish_document
 from content_types.models import (
     Audience,
@@ -30,7 +30,7 @@ from content_types.models import (
     StudyModule,
     StudyModuleDocument,
 )
-from content_types.quizzes import attempt_submitted
+from content_types.signals import attempt_submitted
 from content_types.study import (
     complete_lesson,
     module_progress,
@@ -181,8 +181,9 @@ def test_module_progress_costs_a_fixed_number_of_queries(
 def test_members_who_left_cannot_study(unit_tree, module, status):
     _module, (lesson, _second) = module
     gone = MemberFactory(branch=unit_tree.branch, status=status)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ServiceError) as error:
         open_lesson(gone.user, lesson, now=at(0))
+    assert error.value.code == ErrorCode.NOT_MEMBER
     assert not LessonProgress.objects.exists()
 
 
@@ -191,10 +192,12 @@ def test_users_without_a_membership_cannot_study(unit_tree, module):
 
     _module, (lesson, _second) = module
     for user in (UserFactory(), AnonymousUser()):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(ServiceError) as error:
             open_lesson(user, lesson, now=at(0))
-        with pytest.raises(PermissionDenied):
+        assert error.value.code == ErrorCode.NOT_MEMBER
+        with pytest.raises(ServiceError) as error:
             module_progress(user, _module)
+        assert error.value.code == ErrorCode.NOT_MEMBER
 
 
 def test_lessons_of_a_unit_module_are_refused_outside_its_readers(unit_tree):
@@ -203,10 +206,12 @@ def test_lessons_of_a_unit_module_are_refused_outside_its_readers(unit_tree):
     )
     outsider = MemberFactory(branch=unit_tree.district_2)
     insider = MemberFactory(branch=unit_tree.branch)
-    with pytest.raises(Http404):
+    with pytest.raises(ServiceError) as error:
         open_lesson(outsider.user, lesson, now=at(0))
-    with pytest.raises(Http404):
+    assert error.value.code == ErrorCode.NOT_FOUND
+    with pytest.raises(ServiceError) as error:
         module_progress(outsider.user, module)
+    assert error.value.code == ErrorCode.NOT_FOUND
     assert open_lesson(insider.user, lesson, now=at(0)).member == insider
     assert module_progress(insider.user, module).lessons_opened == 1
 
@@ -214,8 +219,9 @@ def test_lessons_of_a_unit_module_are_refused_outside_its_readers(unit_tree):
 def test_unpublished_lessons_are_refused(member, module):
     _module, (lesson, _second) = module
     lesson.unpublish()
-    with pytest.raises(Http404):
+    with pytest.raises(ServiceError) as error:
         open_lesson(member.user, StudyLesson.objects.get(pk=lesson.pk), now=at(0))
+    assert error.value.code == ErrorCode.NOT_FOUND
 
 
 def test_a_module_cannot_be_studied_before_it_opens(unit_tree, member):
