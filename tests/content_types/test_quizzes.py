@@ -37,7 +37,6 @@ from content_types.quizzes import (
     DrawRule,
     attempt_for,
     attempt_questions,
-    attempt_submitted,
     bank_shortfalls,
     can_take,
     close_expired_attempts,
@@ -49,6 +48,7 @@ from content_types.quizzes import (
     submit_attempt,
     unit_ranking,
 )
+from content_types.signals import attempt_submitted
 from content_types.tasks import close_expired_quiz_attempts
 from editorial.factories import MemberFactory, UserFactory, make_unit
 from editorial.models import BoardRole, CommitteeRole, CommitteeRoleKind, MemberStatus, UnitLevel

@@ -68,7 +68,7 @@ class UnitResolvedTask(Task):
     class Meta:
         abstract = True
 
-    # -- resolution -------------------------------------------------------
+    # -- who reviews ------------------------------------------------------
     def step_role(self):
         raise NotImplementedError
 
