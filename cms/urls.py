@@ -8,7 +8,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from api.media import serve_media
 from content_types.views.page_chooser import ScopedChosenMultipleView
 
+from .health import healthz, readyz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     # Ahead of Wagtail's own view, which names any page by id (content_types).
     path(
         "admin/choose-page/chosen-multiple/",

@@ -418,3 +418,11 @@ def suggest(prefix, branch_path, locale, size=8):
     except OpenSearchException as error:
         raise EngineUnavailable(str(error)) from error
     return [hit["_source"] for hit in response["hits"]["hits"]]
+
+
+def is_reachable():
+    """Whether the engine answers a ping now (health checks)."""
+    try:
+        return bool(client().ping(request_timeout=2))
+    except (EngineUnavailable, OpenSearchException):
+        return False

@@ -57,3 +57,9 @@ def process(batch=BATCH):
         IndexChange.objects.filter(pk__in=[r.pk for r in rows]).delete()
         applied += len(rows)
     return applied, IndexChange.objects.count()
+
+
+def oldest_pending_age(now):
+    """How long the oldest change has waited to reach the engine; None when none waits."""
+    oldest = IndexChange.objects.order_by("pk").values_list("created_at", flat=True).first()
+    return None if oldest is None else now - oldest

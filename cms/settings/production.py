@@ -13,6 +13,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or require_env("ALLOWED_HOSTS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Load balancers probe the app over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # HSTS is hard to take back once browsers have it: start with an hour, for
 # this host only, not preloaded. The operator raises SECURE_HSTS_SECONDS (and
 # opts into subdomains and the preload list) once HTTPS is known to work

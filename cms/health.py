@@ -1,0 +1,79 @@
+"""Health endpoints for load balancers, process managers and operators.
+
+- ``GET /healthz``: the process is alive and answers; it touches nothing else,
+  so a database outage does not make every web process look dead.
+- ``GET /readyz``: JSON about what the process depends on. 503 when the
+  database cannot be reached (nothing works without it); 200 with status
+  ``degraded`` when only something the site degrades around is down (the
+  cache: slower; the search engine: answers come from the database fallback);
+  200 ``ok`` otherwise. It also says how long the oldest change has waited
+  for the search index, so a stuck outbox shows before readers notice.
+"""
+
+import logging
+import uuid
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from search import engine, outbox
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def database_status():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database is unreachable")
+        return "down"
+    return "ok"
+
+
+def cache_status():
+    key = f"readyz:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "1", 10)
+        answered = cache.get(key) == "1"
+        cache.delete(key)
+    except Exception:  # any cache back end's own errors: a cache outage only slows us
+        logger.exception("Health check: the cache is unreachable")
+        return "down"
+    return "ok" if answered else "down"
+
+
+def search_engine_status():
+    if not engine.is_configured():
+        return "not_configured"
+    return "ok" if engine.is_reachable() else "down"
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    checks = {
+        "database": database_status(),
+        "cache": cache_status(),
+        "search_engine": search_engine_status(),
+    }
+    body = {"checks": checks}
+    if checks["database"] == "down":
+        body["status"] = "down"
+        return JsonResponse(body, status=503)
+    age = outbox.oldest_pending_age(timezone.now())
+    body["search_outbox_oldest_seconds"] = None if age is None else round(age.total_seconds())
+    degraded = any(value == "down" for value in checks.values())
+    body["status"] = "degraded" if degraded else "ok"
+    return JsonResponse(body)
