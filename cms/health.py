@@ -8,18 +8,25 @@
   cache: slower; the search engine: answers come from the database fallback);
   200 ``ok`` otherwise. It also says how long the oldest change has waited
   for the search index, so a stuck outbox shows before readers notice.
+  It answers only callers on the operators' networks (``HEALTH_CHECK_NETWORKS``,
+  loopback and private ranges by default, the client address taken under
+  the trusted-proxy rule); anyone else gets 404, so the public cannot map
+  which parts of the stack are down.
 """
 
+import ipaddress
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from api.throttles import client_address
 from search import engine, outbox
 
 logger = logging.getLogger(__name__)
@@ -60,9 +67,20 @@ def search_engine_status():
     return "ok" if engine.is_reachable() else "down"
 
 
+def from_operators_network(request):
+    try:
+        address = ipaddress.ip_address(client_address(request))
+    except ValueError:
+        return False
+    networks = (ipaddress.ip_network(network) for network in settings.HEALTH_CHECK_NETWORKS)
+    return any(address in network for network in networks)
+
+
 @never_cache
 @require_GET
 def readyz(request):
+    if not from_operators_network(request):
+        raise Http404
     checks = {
         "database": database_status(),
         "cache": cache_status(),

@@ -138,6 +138,15 @@ AUTHENTICATION_BACKENDS = [
 # wrote in X-Forwarded-For. Used by the sign-in throttle and the lockout.
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 
+# Who may read /readyz (cms/health.py): loopback and private networks.
+HEALTH_CHECK_NETWORKS = env_list("HEALTH_CHECK_NETWORKS") or [
+    "127.0.0.0/8",
+    "::1/128",
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+]
+
 # Failed sign-ins (admin and API, password or one-time code) lock out that
 # username from that address only: after SIGN_IN_FAILURE_LIMIT failures for
 # SIGN_IN_LOCKOUT, doubling with each further failure up to SIGN_IN_LOCKOUT_MAX;
