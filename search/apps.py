@@ -7,6 +7,8 @@ class SearchConfig(AppConfig):
     verbose_name = _("Archive search")
 
     def ready(self):
+        from .periodic import register_periodic_jobs
         from .signal_handlers import register_signal_handlers
 
         register_signal_handlers()
+        register_periodic_jobs()

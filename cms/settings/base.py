@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "workflows",
     "api",
     "search",
+    # Before django_tasks_db: its db_worker command is ours (with a heartbeat).
+    "jobs",
+    "django_tasks",
+    "django_tasks_db",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.redirects",
@@ -244,8 +248,32 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "content_types.forms.CheckedDocumentForm"
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILREDIRECTS_AUTO_CREATE = True
 
-# Background work: immediate in-process until a worker-backed backend is needed
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (django-tasks). TASKS_BACKEND=immediate runs each task inside
+# the request that queues it (make run, most tests); TASKS_BACKEND=database
+# queues it in the database for `manage.py db_worker` processes (production).
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+
+
+def task_backend(name):
+    if name not in TASK_BACKENDS:
+        raise ImproperlyConfigured(
+            f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {name!r}."
+        )
+    return {"default": {"BACKEND": TASK_BACKENDS[name]}}
+
+
+TASKS = task_backend(env("TASKS_BACKEND", "immediate"))
+# A worker records a heartbeat every few seconds; the scheduler's sweeper
+# (every TASKS_SWEEP_EVERY seconds) returns the running task of a worker silent
+# for TASKS_WORKER_LOST_AFTER seconds to the queue, up to TASKS_MAX_ATTEMPTS tries.
+TASKS_WORKER_HEARTBEAT_EVERY = float(env("TASKS_WORKER_HEARTBEAT_EVERY", "5"))
+TASKS_WORKER_LOST_AFTER = float(env("TASKS_WORKER_LOST_AFTER", "60"))
+TASKS_SWEEP_EVERY = int(env("TASKS_SWEEP_EVERY", "60"))
+TASKS_MAX_ATTEMPTS = int(env("TASKS_MAX_ATTEMPTS", "3"))
+TASKS_KEEP_RESULTS_DAYS = int(env("TASKS_KEEP_RESULTS_DAYS", "7"))
 
 # Moderation steps waiting longer than this many days are reminded daily (workflows).
 WORKFLOWS_REMINDER_DAYS = int(env("WORKFLOWS_REMINDER_DAYS", "3"))

@@ -5,7 +5,7 @@ running with an insecure default.
 """
 
 from .base import *  # noqa: F403
-from .base import env, env_bool, env_list, require_env
+from .base import env, env_bool, env_list, require_env, task_backend
 
 DEBUG = False
 SECRET_KEY = require_env("SECRET_KEY")
@@ -34,3 +34,6 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+
+# A worker runs the background tasks in production (deploy/: db_worker, run_scheduler).
+TASKS = task_backend(env("TASKS_BACKEND", "database"))
