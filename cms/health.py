@@ -7,7 +7,9 @@
   ``degraded`` when only something the site degrades around is down (the
   cache: slower; the search engine: answers come from the database fallback);
   200 ``ok`` otherwise. It also says how long the oldest change has waited
-  for the search index, so a stuck outbox shows before readers notice.
+  for the search index and the oldest task for a worker, and whether any
+  worker's heartbeat is recent (``workers``: down when tasks wait in the
+  database and no worker runs), so a stuck queue shows before readers notice.
   It answers only callers on the operators' networks (``HEALTH_CHECK_NETWORKS``,
   loopback and private ranges by default, the client address taken under
   the trusted-proxy rule); anyone else gets 404, so the public cannot map
@@ -27,6 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from api.throttles import client_address
+from jobs import workers
 from search import engine, outbox
 
 logger = logging.getLogger(__name__)
@@ -67,6 +70,16 @@ def search_engine_status():
     return "ok" if engine.is_reachable() else "down"
 
 
+def workers_status():
+    if not workers.uses_workers():
+        return "not_configured"
+    return "ok" if workers.live_workers().exists() else "down"
+
+
+def seconds(age):
+    return None if age is None else round(age.total_seconds())
+
+
 def from_operators_network(request):
     try:
         address = ipaddress.ip_address(client_address(request))
@@ -85,13 +98,17 @@ def readyz(request):
         "database": database_status(),
         "cache": cache_status(),
         "search_engine": search_engine_status(),
+        "workers": workers_status(),
     }
     body = {"checks": checks}
     if checks["database"] == "down":
         body["status"] = "down"
         return JsonResponse(body, status=503)
-    age = outbox.oldest_pending_age(timezone.now())
-    body["search_outbox_oldest_seconds"] = None if age is None else round(age.total_seconds())
+    now = timezone.now()
+    body["search_outbox_oldest_seconds"] = seconds(outbox.oldest_pending_age(now))
+    if checks["workers"] != "not_configured":
+        body["live_workers"] = workers.live_workers(now).count()
+        body["tasks_oldest_queued_seconds"] = seconds(workers.oldest_queued_age(now))
     degraded = any(value == "down" for value in checks.values())
     body["status"] = "degraded" if degraded else "ok"
     return JsonResponse(body)

@@ -49,6 +49,10 @@ def register(name, *, every, run, description=""):
     _jobs[name] = PeriodicJob(name=name, every=every, run=run, description=description)
 
 
+def unregister(name):
+    _jobs.pop(name, None)
+
+
 def registered_jobs():
     return dict(sorted(_jobs.items()))
 

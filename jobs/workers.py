@@ -21,7 +21,9 @@ import threading
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks.base import TaskResultStatus
+from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from .models import WorkerHeartbeat
@@ -85,6 +87,11 @@ class Heartbeat:
             except Exception:  # the database may be away for a moment
                 logger.warning("Worker %s could not record its heartbeat", self.worker_id)
         connection.close()
+
+
+def uses_workers():
+    """Whether tasks wait in the database for ``db_worker`` processes."""
+    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend)
 
 
 def live_workers(now=None):

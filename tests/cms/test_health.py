@@ -10,7 +10,9 @@ from django.db.backends.utils import CursorWrapper
 from django.test import override_settings
 from django.utils import timezone
 
+from jobs.models import WorkerHeartbeat
 from search.models import IndexChange
+from tests.jobs.sample_tasks import write_after_pause
 
 ENGINE_URL = os.environ.get("OPENSEARCH_URL")
 
@@ -40,7 +42,12 @@ def test_readyz_is_ok_when_everything_answers(client):
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "cache": "ok", "search_engine": "ok"},
+        "checks": {
+            "database": "ok",
+            "cache": "ok",
+            "search_engine": "ok",
+            "workers": "not_configured",
+        },
         "search_outbox_oldest_seconds": None,
     }
 
@@ -56,7 +63,12 @@ def test_readyz_is_degraded_but_ready_when_search_is_down(client):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "degraded"
-    assert body["checks"] == {"database": "ok", "cache": "ok", "search_engine": "down"}
+    assert body["checks"] == {
+        "database": "ok",
+        "cache": "ok",
+        "search_engine": "down",
+        "workers": "not_configured",
+    }
     assert 600 <= body["search_outbox_oldest_seconds"] < 660
 
 
@@ -95,3 +107,40 @@ def test_readyz_is_degraded_when_the_cache_is_down(client):
     assert response.status_code == 200
     assert response.json()["status"] == "degraded"
     assert response.json()["checks"]["cache"] == "down"
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.mark.django_db
+def test_readyz_is_degraded_when_tasks_wait_and_no_worker_runs(client, tmp_path):
+    with override_settings(TASKS=DATABASE_TASKS, SEARCH_ENGINE_URL=None):
+        write_after_pause.enqueue(str(tmp_path), 0)
+        response = client.get("/readyz")
+    body = response.json()
+    assert response.status_code == 200
+    assert body["status"] == "degraded"
+    assert body["checks"]["workers"] == "down"
+    assert body["live_workers"] == 0
+    assert body["tasks_oldest_queued_seconds"] is not None
+
+
+@pytest.mark.django_db
+def test_readyz_counts_the_workers_whose_heartbeat_is_recent(client):
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id="alive", hostname="app1", pid=10, started_at=now, last_seen_at=now
+    )
+    WorkerHeartbeat.objects.create(
+        worker_id="silent",
+        hostname="app2",
+        pid=11,
+        started_at=now,
+        last_seen_at=now - datetime.timedelta(minutes=5),
+    )
+    with override_settings(TASKS=DATABASE_TASKS, SEARCH_ENGINE_URL=None):
+        body = client.get("/readyz").json()
+    assert body["status"] == "ok"
+    assert body["checks"]["workers"] == "ok"
+    assert body["live_workers"] == 1
+    assert body["tasks_oldest_queued_seconds"] is None
