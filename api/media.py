@@ -19,9 +19,17 @@ is resolved to the object the file belongs to before anything is served:
 Then the object's own stored name is served. In production the web server
 sends the bytes: with ``MEDIA_ACCEL_REDIRECT`` set (e.g.
 ``/protected-media/``, an nginx ``internal`` location on the media folder)
-this view answers with ``X-Accel-Redirect`` to that name, URL-quoted.
+this view answers with ``X-Accel-Redirect`` to that name, URL-quoted, and
+nginx answers ``Range`` requests itself. Without it Django sends the file,
+with byte ranges too (``api.ranges``), so that a download broken off on a
+weak network resumes where it stopped.
+
+Documents at ``/documents/<id>/<name>`` are checked by the same rule (the
+``before_serve_document`` hook in ``api.wagtail_hooks``) and sent the same way
+by ``serve_document``.
 """
 
+import mimetypes
 import re
 from collections.abc import Callable
 from functools import partial
@@ -30,12 +38,16 @@ from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.views.static import serve
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+from wagtail import hooks
 from wagtail.documents import get_document_model
+from wagtail.documents.models import document_served
 from wagtail.images import get_image_model
 from wagtail.users.models import UserProfile
 
 from .authentication import request_user
+from .ranges import file_response
 from .storage import safe_local_path
 from .visibility import file_readable
 
@@ -110,17 +122,64 @@ def stored_file(name):
     return find(name) if find else None
 
 
-def serve_media(request, path):
-    name = canonical_name(request, path)
-    found = stored_file(name) if name else None
-    if found is None:
-        raise Http404
-    if not found.may_read(request_user(request)) or safe_local_path(found.name) is None:
+def stored_file_response(request, name, content_type="", etag=None):
+    """The answer that sends the stored file ``name``, once the caller is known
+    to be allowed to read it: ``X-Accel-Redirect`` to the web server when
+    ``MEDIA_ACCEL_REDIRECT`` is set, else the bytes from disk, by range when
+    asked. A file that is not safe to hand out (``safe_local_path``) is a 404.
+
+    ``content_type``: the type to announce; empty, the web server (or, from
+    disk, the file name) decides. ``etag``: the file's content hash, if known."""
+    path = safe_local_path(name)
+    if path is None:
         raise Http404
     prefix = settings.MEDIA_ACCEL_REDIRECT
     if prefix:
         response = HttpResponse()
-        response["X-Accel-Redirect"] = prefix + quote(found.name, safe="/")
-        response["Content-Type"] = ""  # the web server sets it from the file
+        response["X-Accel-Redirect"] = prefix + quote(name, safe="/")
+        response["Content-Type"] = content_type
         return response
-    return serve(request, found.name, document_root=settings.MEDIA_ROOT)
+    guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return file_response(request, path, content_type or guessed, etag)
+
+
+def document_response(request, document):
+    """What ``/documents/<id>/<name>`` answers once every check has passed:
+    the file with the document's own type and download name (shown in the
+    browser for the types Wagtail opens inline, PDF, else saved), never run as
+    a page of this site; the headers Wagtail's own view sends."""
+    document_served.send(sender=type(document), instance=document, request=request)
+    response = stored_file_response(
+        request, document.file.name, document.content_type, document.file_hash or None
+    )
+    attachment = document.content_disposition != "inline"
+    response["Content-Disposition"] = content_disposition_header(attachment, document.filename)
+    if getattr(settings, "WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT", True):
+        response["Content-Security-Policy"] = "default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def serve_document(request, document_id, document_filename):
+    """``/documents/<id>/<name>`` in place of Wagtail's view, with the same
+    checks in the same order: the name must be the document's own, then every
+    ``before_serve_document`` hook (the audience check in ``api.wagtail_hooks``,
+    Wagtail's collection restrictions) may refuse or answer instead. Wagtail's
+    own view cannot send a file by byte ranges, and sent a literal
+    ``Content-Encoding: None``."""
+    document = get_object_or_404(get_document_model(), id=document_id)
+    if document.filename != document_filename:
+        raise Http404
+    for check in hooks.get_hooks("before_serve_document"):
+        answer = check(document, request)
+        if isinstance(answer, HttpResponse):
+            return answer
+    return document_response(request, document)
+
+
+def serve_media(request, path):
+    name = canonical_name(request, path)
+    found = stored_file(name) if name else None
+    if found is None or not found.may_read(request_user(request)):
+        raise Http404
+    return stored_file_response(request, found.name)

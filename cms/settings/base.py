@@ -85,9 +85,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (collected, hashed, pre-compressed) answer here, before sessions.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that may answer: preflight and error responses get CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
+    # Django's gzip, except for file downloads: byte ranges count the file's own bytes.
+    "cms.compression.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "cms.middleware.AdminLanguageMiddleware",
@@ -207,7 +210,9 @@ USE_TZ = True
 WAGTAIL_I18N_ENABLED = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = ADMIN_LANGUAGES
 
-STATIC_ROOT = BASE_DIR / "static"
+# `manage.py collectstatic` gathers static files here; whitenoise serves them
+# (production: hashed names, gzip variants, cached for a year).
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "static")))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Production: after the audience check the web server sends the file (api/media.py).

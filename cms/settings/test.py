@@ -11,6 +11,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / env("TEST_MEDIA_DIR", ".test-media")
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Static files come from the apps' folders, as with `make run`: no collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
 
 # Wagtail's admin search stays on the database in tests: an engine index is not
 # rolled back with each test. Archive search tests turn the engine on themselves
