@@ -15,6 +15,8 @@ from asgiref.local import Local
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from modelsearch.backends import get_search_backends_with_name
 from wagtail.documents import get_document_model
 from wagtail.models import Page, ReferenceIndex
@@ -86,6 +88,24 @@ def request_extraction(document, force=False):
         document=document, defaults={"status": AttachmentText.Status.PENDING}
     )
     return extract_attachment_text.enqueue(document.pk)
+
+
+def requeue_waiting_files():
+    """Queue the reading of every file still waiting for it whose task is no
+    longer queued or running (it failed, or was lost): no file stays
+    "waiting to be read" for ever. Returns how many were queued again."""
+    queued = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        task_path=extract_attachment_text.module_path,
+    ).values_list("args_kwargs", flat=True)
+    queued_ids = {row["args"][0] for row in queued if row.get("args")}
+    waiting = AttachmentText.objects.filter(status=AttachmentText.Status.PENDING)
+    document_ids = list(
+        waiting.exclude(document_id__in=queued_ids).values_list("document_id", flat=True)
+    )
+    for document_id in document_ids:
+        extract_attachment_text.enqueue(document_id)
+    return len(document_ids)
 
 
 _reading_deferred = Local()

@@ -120,6 +120,7 @@ def test_the_scheduler_runs_the_platform_jobs(process_env):
         "close_expired_quiz_attempts",
         "clear_sessions",
         "prune_job_history",
+        "requeue_waiting_files",
     }
     assert set(ScheduledRun.objects.values_list("outcome", flat=True)) == {"succeeded"}
 

@@ -11,6 +11,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from content_types.models.documents import AttachmentText
+from content_types.tasks import requeue_waiting_files
 from jobs.models import WorkerHeartbeat
 from jobs.workers import live_workers, oldest_queued_age, requeue_lost_tasks
 from tests.content_types.test_documents import make_pdf, stored_document
@@ -18,7 +19,7 @@ from tests.content_types.test_documents import make_pdf, stored_document
 from .conftest import manage, start_manage
 from .sample_tasks import write_after_pause
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -32,6 +33,7 @@ def wait_for(condition, timeout=30.0, step=0.1):
     return False
 
 
+@pytest.mark.django_db(transaction=True)
 def test_an_uploaded_file_is_read_by_the_worker_not_in_the_request(settings, process_env):
     settings.TASKS = DATABASE_TASKS
     document = stored_document("nq.pdf", make_pdf("Nghi quyet ve chuyen doi so"))
@@ -56,12 +58,13 @@ def test_an_uploaded_file_is_read_by_the_worker_not_in_the_request(settings, pro
     assert not WorkerHeartbeat.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_task_whose_worker_is_killed_runs_again_on_another_worker(
     settings, process_env, tmp_path
 ):
     settings.TASKS = DATABASE_TASKS
     settings.TASKS_WORKER_LOST_AFTER = 2
-    task = write_after_pause.enqueue(str(tmp_path), 3)
+    task = write_after_pause.enqueue(str(tmp_path), 6)
     first = start_manage(
         process_env, "db_worker", "--worker-id", "first", "--no-startup-delay", "--queue-name", "*"
     )
@@ -73,6 +76,7 @@ def test_a_task_whose_worker_is_killed_runs_again_on_another_worker(
         assert [w.worker_id for w in live_workers()] == ["first"]
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(10)
+        assert DBTaskResult.objects.get(id=task.id).status == TaskResultStatus.RUNNING
     finally:
         if first.poll() is None:
             os.killpg(first.pid, signal.SIGKILL)
@@ -80,7 +84,7 @@ def test_a_task_whose_worker_is_killed_runs_again_on_another_worker(
     # While the dead worker's heartbeat is recent, its task is left alone.
     assert requeue_lost_tasks() == (0, 0)
     assert wait_for(lambda: not live_workers().exists(), timeout=10)
-    assert requeue_lost_tasks() == (1, 0)
+    assert requeue_lost_tasks() == (1, 0), DBTaskResult.objects.values().get(id=task.id)
     assert DBTaskResult.objects.get(id=task.id).status == TaskResultStatus.READY
 
     result = manage(
@@ -131,3 +135,23 @@ def test_a_running_task_of_a_live_worker_is_left_alone(settings):
 
     assert requeue_lost_tasks() == (0, 0)
     assert DBTaskResult.objects.get(id=task.id).status == TaskResultStatus.RUNNING
+
+
+def test_a_file_whose_reading_failed_is_queued_again_not_left_waiting(settings):
+    settings.TASKS = DATABASE_TASKS
+    failed_file = stored_document("a.pdf", make_pdf("Bao cao"))
+    queued_file = stored_document("b.pdf", make_pdf("Ke hoach"))
+    DBTaskResult.objects.filter(args_kwargs__args=[failed_file.pk]).update(
+        status=TaskResultStatus.FAILED
+    )
+
+    assert requeue_waiting_files() == 1
+    assert requeue_waiting_files() == 0
+
+    tasks = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path="content_types.tasks.extract_attachment_text"
+    )
+    assert sorted(task.args_kwargs["args"] for task in tasks) == [
+        [failed_file.pk],
+        [queued_file.pk],
+    ]
