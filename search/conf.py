@@ -2,7 +2,9 @@
 
 ``SEARCH_ENGINE_URL`` (default ``OPENSEARCH_URL``) turns the engine on; empty
 means the database fallback only. ``SEARCH_INDEX`` is the alias searches use;
-each rebuild writes a new index behind it.
+each rebuild writes a new index behind it. ``SEARCH_ENGINE_TIMEOUT``,
+``SEARCH_ENGINE_FAILURES_TO_OPEN`` and ``SEARCH_ENGINE_RETRY_AFTER`` bound
+what an engine outage costs a search (``engine.breaker``).
 """
 
 from django.conf import settings
@@ -27,3 +29,19 @@ def replicas():
 def refresh():
     """Make each outbox batch searchable before returning (tests); off in production."""
     return getattr(settings, "SEARCH_ENGINE_REFRESH", False)
+
+
+def failures_to_open():
+    """Failures in a row (refused, timed out, 5xx) after which searches skip the engine."""
+    return getattr(settings, "SEARCH_ENGINE_FAILURES_TO_OPEN", 3)
+
+
+def retry_after():
+    """Seconds the engine is skipped before one request tries it again."""
+    return getattr(settings, "SEARCH_ENGINE_RETRY_AFTER", 30)
+
+
+def gc_deletes():
+    """How long the index remembers the version of a deleted document, so that
+    an older change applied late cannot bring it back (``index.gc_deletes``)."""
+    return getattr(settings, "SEARCH_INDEX_GC_DELETES", "1h")

@@ -7,6 +7,14 @@ diacritics finds the text and a query with the right diacritics scores higher
 on the exact field. Document numbers use the folded analyzer, which splits
 ``619-BC/ĐUK`` into ``619 bc duk``: any order and separator of those parts
 matches.
+
+Outages are cheap: a circuit breaker per engine address (``breaker()``,
+``search.breaker``) skips the engine for ``SEARCH_ENGINE_RETRY_AFTER`` seconds
+after ``SEARCH_ENGINE_FAILURES_TO_OPEN`` failed calls in a row, so searches
+answer from the database fallback at once instead of each waiting for a
+timeout. Documents are written with external versions (``apply``,
+``bulk_index``): the engine keeps the highest version of each, so changes
+applied out of order never leave an older document behind.
 """
 
 import logging
@@ -31,6 +39,10 @@ from opensearchpy.exceptions import NotFoundError, OpenSearchException
 from content_types.models.audience import ReaderRule
 
 from . import conf
+from .outage import EngineSkipped as EngineSkipped
+from .outage import EngineUnavailable as EngineUnavailable
+from .outage import breaker_state as breaker_state
+from .outage import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -84,10 +96,6 @@ class SearchDocument(Document):
     year = Integer()
 
 
-class EngineUnavailable(Exception):
-    """The engine could not be reached or refused the request."""
-
-
 FOLDED_FIELDS = [
     "title.folded^3",
     "number^4",
@@ -127,7 +135,12 @@ def is_configured():
 
 def index_body():
     index = Index("template")
-    index.settings(number_of_shards=1, number_of_replicas=conf.replicas(), refresh_interval="1s")
+    index.settings(
+        number_of_shards=1,
+        number_of_replicas=conf.replicas(),
+        refresh_interval="1s",
+        gc_deletes=conf.gc_deletes(),
+    )
     index.document(SearchDocument)
     return index.to_dict()
 
@@ -219,49 +232,70 @@ def document_source(record, reader_paths):
     }
 
 
-def _index_actions(entries, index):
+def _versioned(version):
+    return {"version": version, "version_type": "external"}
+
+
+def _index_actions(entries, index, version):
     for record, reader_paths in entries:
         yield {
             "_op_type": "index",
             "_index": index,
             "_id": record.key,
             "_source": document_source(record, reader_paths),
+            **_versioned(version),
         }
 
 
+def _already_done(error):
+    """A refusal that leaves the index as wanted: a delete of a document it
+    does not have (404), or a change older than the document it has (409:
+    version conflict, the newer change arrived first)."""
+    (outcome,) = error.values()
+    return outcome.get("status") == 409 or ("delete" in error and outcome.get("status") == 404)
+
+
 def _bulk(actions, refresh):
-    """Send ``actions``; deleting a document the index no longer has is not an error."""
+    """Send ``actions``; return how many the index took or already had newer."""
+    ok, errors = helpers.bulk(
+        client(),
+        actions,
+        refresh=refresh,
+        raise_on_error=False,
+        chunk_size=1000,
+        max_chunk_bytes=20 * 1024 * 1024,
+    )
+    refused = [e for e in errors if not _already_done(e)]
+    if refused:
+        raise EngineUnavailable(f"{len(refused)} changes refused: {refused[:1]}")
+    return ok + len(errors)
+
+
+def bulk_index(entries, index, *, version, refresh=False):
+    """Send ``(record, reader paths)`` pairs to ``index`` as ``version``."""
     try:
-        ok, errors = helpers.bulk(
-            client(),
-            actions,
-            refresh=refresh,
-            raise_on_error=False,
-            chunk_size=1000,
-            max_chunk_bytes=20 * 1024 * 1024,
-        )
+        return _bulk(_index_actions(entries, index, version), refresh)
     except OpenSearchException as error:
         raise EngineUnavailable(str(error)) from error
-    errors = [e for e in errors if e.get("delete", {}).get("status") != 404]
-    if errors:
-        raise EngineUnavailable(f"{len(errors)} changes refused: {errors[:1]}")
-    return ok
 
 
-def bulk_index(entries, index, *, refresh=False):
-    """Send ``(record, reader paths)`` pairs to ``index``."""
-    return _bulk(_index_actions(entries, index), refresh)
+def _apply(written, removed, version):
+    alias = ensure_index()
+    deletes = [
+        {"_op_type": "delete", "_index": alias, "_id": key, **_versioned(version)}
+        for key in removed
+    ]
+    return _bulk([*_index_actions(written, alias, version), *deletes], conf.refresh())
 
 
-def apply(written, removed):
+def apply(written, removed, version):
     """Index ``written`` (``(record, reader paths)`` pairs, as ``records.refresh``
-    returns them) and delete the ``removed`` keys, through the alias."""
-    try:
-        alias = ensure_index()
-    except OpenSearchException as error:
-        raise EngineUnavailable(str(error)) from error
-    deletes = [{"_op_type": "delete", "_index": alias, "_id": key} for key in removed]
-    return _bulk([*_index_actions(written, alias), *deletes], conf.refresh())
+    returns them) and delete the ``removed`` keys, through the alias, as
+    ``version`` (``outbox.draw_version``): a document the index holds at a
+    higher version stays as it is, a delete leaves a tombstone with its
+    version for ``SEARCH_INDEX_GC_DELETES`` (an older change arriving later
+    than that could bring the document back)."""
+    return guarded(_apply, written, removed, version)
 
 
 # Queries
@@ -382,12 +416,9 @@ def _buckets(aggregations, name):
 
 def search(params, branch_path):
     """Run a search; return ``(count, hits, facet buckets)`` as plain data."""
-    try:
-        response = client().search(
-            index=conf.index_alias(), body=build_search(params, branch_path)
-        )
-    except OpenSearchException as error:
-        raise EngineUnavailable(str(error)) from error
+    response = guarded(
+        client().search, index=conf.index_alias(), body=build_search(params, branch_path)
+    )
     hits = []
     for hit in response["hits"]["hits"]:
         source = hit["_source"]
@@ -413,10 +444,7 @@ def suggest(prefix, branch_path, locale, size=8):
         .query(Q("match", **{"title.prefix": {"query": prefix, "operator": "and"}}))
         .source(["kind", "object_id", "title", "url"])
     )[:size]
-    try:
-        response = client().search(index=conf.index_alias(), body=search.to_dict())
-    except OpenSearchException as error:
-        raise EngineUnavailable(str(error)) from error
+    response = guarded(client().search, index=conf.index_alias(), body=search.to_dict())
     return [hit["_source"] for hit in response["hits"]["hits"]]
 
 

@@ -89,3 +89,23 @@ class IndexChange(models.Model):
 
     def __str__(self):
         return f"{self.pk}: {self.key}"
+
+
+class IndexVersion(models.Model):
+    """The version the engine is given with each batch of outbox changes.
+
+    Drawn (a new row, whose id a database sequence gives out in increasing
+    order across every process) *after* a batch's changes are locked and
+    *before* their content is read, so a batch with a higher version has
+    read content at least as new. The engine keeps the highest version of
+    each document (``version_type=external``): two workers applying their
+    batches in either order leave the newer content. Only the last row
+    matters; older ones are deleted as new ones are drawn.
+    """
+
+    class Meta:
+        verbose_name = _("search index version")
+        verbose_name_plural = _("search index versions")
+
+    def __str__(self):
+        return str(self.pk)

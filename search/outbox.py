@@ -7,6 +7,13 @@ rows oldest first, rebuilds their ``SearchRecord`` rows from the content (so
 the database fallback is current even while the engine is down) and sends
 them to the engine; rows are deleted only after the engine accepted them. If
 it did not, they stay, in order, for the next run.
+
+Several workers may process the outbox at once (each locks its own rows).
+Each batch is sent with a version drawn after its rows are locked and before
+their content is read (``draw_version``), so the engine, which keeps the
+highest version of a document, ends with the newest content whatever order
+the batches arrive in; a change refused as older than the document counts
+as applied.
 """
 
 import logging
@@ -15,7 +22,7 @@ from django.db import transaction
 from django.db.models import F
 
 from . import engine, records
-from .models import IndexChange
+from .models import IndexChange, IndexVersion
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +34,11 @@ def add(keys):
     keys = list(dict.fromkeys(keys))
     IndexChange.objects.bulk_create(IndexChange(key=key) for key in keys)
     return len(keys)
+
+
+def draw_version():
+    """A version higher than any drawn before, in any process (a database sequence)."""
+    return IndexVersion.objects.create().pk
 
 
 def process(batch=BATCH):
@@ -44,10 +56,13 @@ def process(batch=BATCH):
             if not rows:
                 break
             keys = list(dict.fromkeys(row.key for row in rows))
+            version = draw_version()
             written, removed = records.refresh(keys)
+        # Outside the batch's transaction, so workers do not wait on each other.
+        IndexVersion.objects.filter(pk__lt=version).delete()
         if engine.is_configured():
             try:
-                engine.apply(written, removed)
+                engine.apply(written, removed, version)
             except engine.EngineUnavailable as error:
                 logger.warning("Search engine unavailable, %d changes kept: %s", len(rows), error)
                 IndexChange.objects.filter(pk__in=[r.pk for r in rows]).update(

@@ -14,7 +14,7 @@ from django.db.models import Max
 
 from editorial.batching import chunks
 
-from . import engine, records
+from . import engine, outbox, records
 from .models import IndexChange, SearchRecord
 
 BATCH = 500
@@ -38,6 +38,9 @@ def rebuild(*, progress=None, start=None, use_engine=True, batch=BATCH):
     started = time.perf_counter()
     # Changes queued before now are covered by reading the content afresh.
     covered = IndexChange.objects.aggregate(last=Max("pk"))["last"] or 0
+    # Drawn before any content is read: a change applied later with an older
+    # version leaves the rebuilt documents as they are.
+    version = outbox.draw_version()
     use_engine = use_engine and engine.is_configured()
     new_index = None
     if use_engine:
@@ -60,7 +63,7 @@ def rebuild(*, progress=None, start=None, use_engine=True, batch=BATCH):
                 if use_engine:
                     if sending is not None:
                         sending.result()  # raises the engine's refusal here
-                    sending = sender.submit(engine.bulk_index, done, new_index)
+                    sending = sender.submit(engine.bulk_index, done, new_index, version=version)
                 written += len(done)
                 if progress:
                     progress(len(chunk))

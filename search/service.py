@@ -5,7 +5,8 @@ module turns that into the response body, with unit names for the facets.
 """
 
 import logging
-import time
+
+from django.core.cache import cache
 
 from content_types.models.audience import reader_branch_path
 from editorial.models import Unit
@@ -15,29 +16,37 @@ from . import database, engine
 logger = logging.getLogger(__name__)
 
 
-UNIT_NAMES_TTL = 60  # seconds a renamed unit may keep its old name in results
+# Seconds a renamed unit may keep its old name in results, should the cache
+# have missed the rename (a delete dropped while Redis was down).
+UNIT_NAMES_TTL = 60
 
 
 class UnitNames:
-    """Unit names for results and facets, kept per process: every search
+    """Unit names for results and facets, in the shared cache: every search
     needs a few of them and they change a few times a year, so a search
-    should not wait on a database round trip for them."""
+    should not wait on a database round trip for them. A rename or delete
+    forgets the unit's name in every process at once."""
 
-    def __init__(self):
-        self.clear()
+    @staticmethod
+    def key(pk):
+        return f"search:unit-name:{pk}"
 
-    def clear(self, **kwargs):
-        self.names = {}
-        self.loaded = time.monotonic()
+    def clear(self, sender=None, instance=None, **kwargs):
+        """Forget ``instance``'s name (a signal receiver), or every unit's."""
+        ids = [instance.pk] if instance is not None else Unit.objects.values_list("pk", flat=True)
+        cache.delete_many([self.key(pk) for pk in ids])
 
     def get(self, ids):
-        if time.monotonic() - self.loaded > UNIT_NAMES_TTL:
-            self.clear()
-        missing = [pk for pk in ids if pk and pk not in self.names]
+        ids = [pk for pk in ids if pk]
+        cached = cache.get_many([self.key(pk) for pk in ids])
+        names = {pk: cached[self.key(pk)] for pk in ids if self.key(pk) in cached}
+        missing = [pk for pk in ids if pk not in names]
         if missing:
             found = dict(Unit.objects.filter(pk__in=missing).values_list("pk", "name"))
-            self.names.update((pk, found.get(pk, "")) for pk in missing)
-        return self.names
+            fetched = {pk: found.get(pk, "") for pk in missing}
+            cache.set_many({self.key(pk): name for pk, name in fetched.items()}, UNIT_NAMES_TTL)
+            names.update(fetched)
+        return names
 
 
 #: Cleared when a unit is saved or deleted (``signal_handlers``).
@@ -48,6 +57,8 @@ def _backend_call(name, *args):
     if engine.is_configured():
         try:
             return getattr(engine, name)(*args), "opensearch"
+        except engine.EngineSkipped:
+            pass  # the breaker logged the outage once
         except engine.EngineUnavailable as error:
             logger.warning("Search engine unavailable, answering from the database: %s", error)
     return getattr(database, name)(*args), "database"

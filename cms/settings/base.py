@@ -234,6 +234,14 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # Wagtail's admin search on the same cluster), the database otherwise.
 OPENSEARCH_URL = env("OPENSEARCH_URL") or None
 SEARCH_INDEX = env("SEARCH_INDEX", "stdv_archive")
+# Engine outages (search/engine.py): seconds a request may wait for the engine;
+# after SEARCH_ENGINE_FAILURES_TO_OPEN failures in a row the engine is skipped
+# (searches answer from the database) for SEARCH_ENGINE_RETRY_AFTER seconds.
+SEARCH_ENGINE_TIMEOUT = float(env("SEARCH_ENGINE_TIMEOUT", "5"))
+SEARCH_ENGINE_FAILURES_TO_OPEN = int(env("SEARCH_ENGINE_FAILURES_TO_OPEN", "3"))
+SEARCH_ENGINE_RETRY_AFTER = float(env("SEARCH_ENGINE_RETRY_AFTER", "30"))
+# How long a deleted document's version is remembered (index.gc_deletes).
+SEARCH_INDEX_GC_DELETES = env("SEARCH_INDEX_GC_DELETES", "1h")
 if OPENSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
@@ -252,6 +260,27 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "content_types.forms.CheckedDocumentForm"
 # 40 million is above any phone or scanner photo; also applied to image attachments.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILREDIRECTS_AUTO_CREATE = True
+
+# The shared cache (cms/cache.py): API bodies, delta sync, the sign-in throttle,
+# unit names in search results. Redis when REDIS_URL is set (an outage makes
+# misses and dropped writes, never errors; REDIS_TIMEOUT seconds per call at
+# most); otherwise process memory here and the database in production.
+REDIS_URL = env("REDIS_URL") or None
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "cms.cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "stdv",
+            "OPTIONS": {
+                "socket_timeout": float(env("REDIS_TIMEOUT", "0.25")),
+                "socket_connect_timeout": float(env("REDIS_TIMEOUT", "0.25")),
+                "RETRY_AFTER": float(env("REDIS_RETRY_AFTER", "5")),
+            },
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background work (django-tasks). TASKS_BACKEND=immediate runs each task inside
 # the request that queues it (make run, most tests); TASKS_BACKEND=database

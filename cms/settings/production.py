@@ -5,7 +5,7 @@ running with an insecure default.
 """
 
 from .base import *  # noqa: F403
-from .base import env, env_bool, env_list, require_env, task_backend
+from .base import REDIS_URL, env, env_bool, env_list, require_env, task_backend
 
 DEBUG = False
 SECRET_KEY = require_env("SECRET_KEY")
@@ -36,6 +36,18 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+
+# Without Redis, the cache is a database table (`manage.py createcachetable`)
+# that every process shares: never per-process memory, where each process
+# would count its own sign-in attempts and keep its own copies.
+if not REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cache_table",
+            "OPTIONS": {"MAX_ENTRIES": int(env("CACHE_MAX_ENTRIES", "5000"))},
+        }
+    }
 
 # A worker runs the background tasks in production (deploy/: db_worker, run_scheduler).
 TASKS = task_backend(env("TASKS_BACKEND", "database"))
