@@ -28,9 +28,17 @@ run: venv
 
 # Lint and the migrations check first (seconds), then the suite on real services;
 # the deploy check runs inside the suite (tests/cms/test_production_settings.py).
+# The stack test (tests/stack/: nginx, two gunicorns, workers, schedulers, Redis,
+# OpenSearch, under faults) runs after it, alone, on the same services; its
+# figures are printed from .run/stack-report.md. Both run; either failing fails.
 test: venv lint
 	$(UV) run python manage.py makemigrations --check --dry-run
-	$(UV) run bash scripts/test-services.sh $(UV) run pytest -n 2 $(PYTEST_ARGS)
+	$(UV) run bash scripts/test-services.sh bash -c '\
+		status=0; \
+		$(UV) run pytest -n 2 --ignore=tests/stack $(PYTEST_ARGS) || status=$$?; \
+		$(UV) run pytest -p no:xdist tests/stack || status=$$?; \
+		cat .run/stack-report.md 2>/dev/null; \
+		exit $$status'
 
 lint: venv
 	$(UV) run ruff check .

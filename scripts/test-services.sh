@@ -107,6 +107,18 @@ if [ ! -x /usr/bin/chromium ]; then
     apt_install chromium
 fi
 
+# The stack test (tests/stack/) runs Debian's nginx and redis-server itself,
+# fills the nginx template with envsubst (gettext-base), and dumps and
+# restores with the PostgreSQL client tools.
+missing=()
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
+command -v envsubst >/dev/null || missing+=(gettext-base)
+ls /usr/lib/postgresql/*/bin/pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
+if [ "${#missing[@]}" -gt 0 ]; then
+    apt_install "${missing[@]}"
+fi
+
 if [ -z "${DATABASE_URL:-}" ]; then
     start_postgres
 else
