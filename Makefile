@@ -24,6 +24,7 @@ run: venv
 	$(UV) run python manage.py seed_demo --size small
 	$(UV) run python manage.py seed_demo_content
 	$(UV) run python manage.py seed_demo_workflows
+	@echo "E-mail is not sent: each message is written as a file under .run/mail/"
 	$(UV) run python manage.py runserver 127.0.0.1:8000
 
 # Lint and the migrations check first (seconds), then the suite on real services;

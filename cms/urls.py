@@ -35,3 +35,6 @@ if settings.DEBUG:
 urlpatterns += [path("media/<path:path>", serve_media, name="media")]
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# Errors outside REST framework: JSON under /api/, the Vietnamese page elsewhere.
+handler500 = "cms.errors.server_error"

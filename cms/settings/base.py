@@ -9,9 +9,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from .email_url import email_delivery
+from .logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -76,6 +80,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "corsheaders",
     "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -84,7 +89,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, redirects and errors included, carries the request id.
+    "cms.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every page (cms/csp.py adjusts it per part of the site).
+    "cms.csp.SitePartsCSPMiddleware",
     # Static files (collected, hashed, pre-compressed) answer here, before sessions.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that may answer: preflight and error responses get CORS headers too.
@@ -316,17 +325,59 @@ WORKFLOWS_REMINDER_DAYS = int(env("WORKFLOWS_REMINDER_DAYS", "3"))
 # so that editorial/ does not import content_types/ (see DESIGN.md).
 EDITORIAL_UNIT_HOME_PAGE_MODEL = "content_types.UnitHomePage"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {
-        # Every immediate task and page action logs at INFO; keep the console readable.
-        "django_tasks": {"level": "WARNING"},
-        "wagtail": {"level": "WARNING"},
-    },
+# E-mail leaves the request: Django hands each message to a task (cms/mail.py)
+# that sends it through the delivery back end the environment names with
+# EMAIL_URL or EMAIL_HOST... (cms/settings/email_url.py); SMTP on localhost:25
+# when nothing is set.
+EMAIL_BACKEND = "cms.mail.TaskEmailBackend"
+_EMAIL = email_delivery(os.environ)
+# A back-end class path wins over EMAIL_URL (EMAIL_BACKEND: its former name).
+EMAIL_DELIVERY_BACKEND = env("EMAIL_DELIVERY_BACKEND") or env("EMAIL_BACKEND") or _EMAIL.backend
+EMAIL_HOST = _EMAIL.host
+EMAIL_PORT = _EMAIL.port
+EMAIL_HOST_USER = _EMAIL.user
+EMAIL_HOST_PASSWORD = _EMAIL.password
+EMAIL_USE_TLS = _EMAIL.use_tls
+EMAIL_USE_SSL = _EMAIL.use_ssl
+EMAIL_TIMEOUT = _EMAIL.timeout
+EMAIL_FILE_PATH = _EMAIL.file_path
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = env("SERVER_EMAIL", "root@localhost")
+
+# Content-Security-Policy (django-csp; cms/csp.py adds what the admin and the
+# API docs need): this site's own scripts, styles, images and frames only, no
+# plugins, no framing by other sites. CSP_REPORT_ONLY=1 only reports what the
+# policy would block (to try a change); CSP_REPORT_URI receives the reports.
+_CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+    "font-src": [SELF, "data:"],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [SELF],
 }
+if env("CSP_REPORT_URI"):
+    _CSP_DIRECTIVES["report-uri"] = [env("CSP_REPORT_URI")]
+if env_bool("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+# Wagtail's avatars would come from gravatar.com, which the policy does not
+# allow (and which would learn the editors' e-mail hashes); the upgrade notice
+# would ask releases.wagtail.io: upgrades come with the deployment instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Logs go to standard output, each line with its request's id (cms/request_id.py):
+# readable text by default, one JSON object per line with LOG_FORMAT=json
+# (production's default). See cms/settings/logs.py.
+LOG_LEVEL = env("LOG_LEVEL", "INFO")
+LOGGING = logging_config(env("LOG_FORMAT", "text"), LOG_LEVEL)
 
 # The reader apps' API (api/). Bearer tokens for the apps, the session for the
 # browsable docs; every error is JSON with a stable code (api.exceptions).

@@ -4,8 +4,12 @@ Refuses to start when SECRET_KEY or ALLOWED_HOSTS is missing, rather than
 running with an insecure default.
 """
 
+import sentry_sdk
+from sentry_sdk.integrations.django import DjangoIntegration
+
 from .base import *  # noqa: F403
-from .base import REDIS_URL, env, env_bool, env_list, require_env, task_backend
+from .base import LOG_LEVEL, REDIS_URL, env, env_bool, env_list, require_env, task_backend
+from .logs import logging_config
 
 DEBUG = False
 SECRET_KEY = require_env("SECRET_KEY")
@@ -35,8 +39,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-
 # Without Redis, the cache is a database table (`manage.py createcachetable`)
 # that every process shares: never per-process memory, where each process
 # would count its own sign-in attempts and keep its own copies.
@@ -51,3 +53,19 @@ if not REDIS_URL:
 
 # A worker runs the background tasks in production (deploy/: db_worker, run_scheduler).
 TASKS = task_backend(env("TASKS_BACKEND", "database"))
+
+# One JSON object per log line on standard output, for the log collector.
+LOGGING = logging_config(env("LOG_FORMAT", "json"), LOG_LEVEL)
+
+# Errors to Sentry when SENTRY_DSN is set: no personal data (addresses, user
+# names, cookies), performance tracing off unless SENTRY_TRACES_SAMPLE_RATE.
+SENTRY_DSN = env("SENTRY_DSN", "")
+if SENTRY_DSN:
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        release=env("SENTRY_RELEASE") or None,
+        traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
