@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET
 
 from api.throttles import client_address
 from jobs import workers
-from search import engine, outbox
+from search import engine, outage, outbox
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +106,9 @@ def readyz(request):
         return JsonResponse(body, status=503)
     now = timezone.now()
     body["search_outbox_oldest_seconds"] = seconds(outbox.oldest_pending_age(now))
+    if checks["search_engine"] != "not_configured":
+        # This process's circuit breaker: "open" while searches skip the engine.
+        body["search_engine_breaker"] = outage.breaker_state()
     if checks["workers"] != "not_configured":
         body["live_workers"] = workers.live_workers(now).count()
         body["tasks_oldest_queued_seconds"] = seconds(workers.oldest_queued_age(now))

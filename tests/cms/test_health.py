@@ -49,6 +49,7 @@ def test_readyz_is_ok_when_everything_answers(client):
             "workers": "not_configured",
         },
         "search_outbox_oldest_seconds": None,
+        "search_engine_breaker": "closed",
     }
 
 
