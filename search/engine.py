@@ -179,6 +179,9 @@ def finish_loading(name):
         },
     )
     es.indices.refresh(index=name)
+    # Loaded with an asynchronous translog: commit it to disk before searches
+    # use it, or a node killed later comes back without the loaded documents.
+    es.indices.flush(index=name)
 
 
 def ensure_index():

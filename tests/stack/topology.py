@@ -175,9 +175,11 @@ class Stack:
             TRUSTED_PROXY_COUNT="1",
             DATABASE_URL=self.database_url,
             TASKS_BACKEND="database",
+            TASKS_WORKER_HEARTBEAT_EVERY="1",
             TASKS_WORKER_LOST_AFTER="5",
             TASKS_SWEEP_EVERY="2",
             REDIS_URL=f"redis://{HOST}:{self.ports['redis']}/0",
+            REDIS_RETRY_AFTER="2",
             OPENSEARCH_URL=f"http://{HOST}:{self.ports['search']}",
             SEARCH_INDEX="stdv_stack",
             SEARCH_ENGINE_FAILURES_TO_OPEN="2",
@@ -300,11 +302,15 @@ class Stack:
             ],
         )
 
+    def redis_command(self, command):
+        """One inline Redis command's answer line (e.g. ``PING`` gives ``+PONG``)."""
+        with socket.create_connection((HOST, self.ports["redis"]), timeout=1) as sock:
+            sock.sendall(command.encode() + b"\r\n")
+            return sock.recv(256).decode().strip()
+
     def redis_up(self):
         try:
-            with socket.create_connection((HOST, self.ports["redis"]), timeout=1) as sock:
-                sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
+            return self.redis_command("PING") == "+PONG"
         except OSError:
             return False
 
