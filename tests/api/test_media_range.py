@@ -7,7 +7,6 @@ document asks for the rest and gets exactly the missing bytes.
 """
 
 import hashlib
-import io
 import os
 import tracemalloc
 from urllib.parse import quote
@@ -20,6 +19,7 @@ from wagtail.documents import get_document_model
 
 from content_types.factories import publish_document
 from tests.api.conftest import make_file
+from tests.pdf import pdf_file, stream
 
 MEDIA = "/media/"
 SIZE = 20 * 1024 * 1024
@@ -28,25 +28,14 @@ SIZE = 20 * 1024 * 1024
 def make_large_pdf(payload):
     """A valid one-page PDF that also carries ``payload`` in an unused stream,
     as a scanned annex would: the text extraction still reads it."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
-        b"<< /Length %d >>\nstream\n" % len(payload) + payload + b"\nendstream",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    trailer = b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-    out.write(trailer % (len(objects) + 1, xref))
-    return out.getvalue()
+    return pdf_file(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+            stream(payload),
+        ]
+    )
 
 
 @pytest.fixture
