@@ -27,13 +27,15 @@ run: venv
 	@echo "E-mail is not sent: each message is written as a file under .run/mail/"
 	$(UV) run python manage.py runserver 127.0.0.1:8000
 
-# Lint and the migrations check first (seconds), then the suite on real services;
-# the deploy check runs inside the suite (tests/cms/test_production_settings.py).
+# Lint, the migrations check and the deploy check with the production settings
+# first (seconds), then the suite on real services, then the stack test.
 # The stack test (tests/stack/: nginx, two gunicorns, workers, schedulers, Redis,
 # OpenSearch, under faults) runs after it, alone, on the same services; its
 # figures are printed from .run/stack-report.md. Both run; either failing fails.
 test: venv lint
 	$(UV) run python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=deploy-check-$$RANDOM$$RANDOM-0123456789abcdefghijklmnopqrstuvwxyz-0123456789 \
+		ALLOWED_HOSTS=stdv.example.vn $(UV) run python manage.py check --deploy --fail-level WARNING
 	$(UV) run bash scripts/test-services.sh bash -c '\
 		status=0; \
 		$(UV) run pytest -n 2 --ignore=tests/stack $(PYTEST_ARGS) || status=$$?; \
