@@ -7,6 +7,8 @@ has real text to decode. The reading time grows with the page count.
 
 import random
 
+from tests.pdf import pdf_file, stream
+
 _TEXT = (
     "nghi quyet dai hoi dang bo chi bo dang vien hoc tap lam theo tu tuong dao duc "
     "phong cach ho chi minh xay dung chinh don dang kiem tra giam sat ky luat "
@@ -34,8 +36,7 @@ def write_pdf(path, pages, *, lines=70, seed=15):
     ]
     kids = []
     for _ in range(pages):
-        stream = _page_stream(rng, lines)
-        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+        objects.append(stream(_page_stream(rng, lines)))
         content = len(objects)
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
@@ -44,18 +45,7 @@ def write_pdf(path, pages, *, lines=70, seed=15):
         kids.append(len(objects))
     kid_refs = b" ".join(b"%d 0 R" % number for number in kids)
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kid_refs, pages)
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
+    out = pdf_file(objects)
     with open(path, "wb") as handle:
         handle.write(out)
     return len(out)
