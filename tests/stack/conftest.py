@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .http_load import request
+from .http_load import request, run_load
 from .topology import HOST, ROOT, Stack
 
 REPORT = ROOT / ".run" / "stack-report.md"
@@ -114,3 +114,18 @@ def reader_mix(paths):
         return "GET", paths[(reader + n) % len(paths)], {"Accept-Language": "vi"}
 
     return choose
+
+
+def readers_load(stack, paths, *, readers, seconds, max_requests=20_000, during=None):
+    """``readers`` readers reading ``paths`` through nginx for ``seconds``
+    (at most ``max_requests``), with ``during`` run alongside; the result."""
+    result, _ = run_load(
+        HOST,
+        stack.ports["nginx"],
+        reader_mix(paths),
+        readers=readers,
+        seconds=seconds,
+        max_requests=max_requests,
+        during=during,
+    )
+    return result

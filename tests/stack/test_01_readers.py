@@ -1,8 +1,6 @@
 """Scenario 1: 200 concurrent readers for 60 s through nginx, no error."""
 
-from .conftest import reader_mix, record
-from .http_load import run_load
-from .topology import HOST
+from .conftest import readers_load, record
 
 READERS = 200
 SECONDS = 60
@@ -10,13 +8,8 @@ MAX_REQUESTS = 60_000  # a bound far above what two servers answer in a minute
 
 
 def test_200_readers_for_a_minute_get_no_error(stack, reader_paths):
-    result, _ = run_load(
-        HOST,
-        stack.ports["nginx"],
-        reader_mix(reader_paths),
-        readers=READERS,
-        seconds=SECONDS,
-        max_requests=MAX_REQUESTS,
+    result = readers_load(
+        stack, reader_paths, readers=READERS, seconds=SECONDS, max_requests=MAX_REQUESTS
     )
     figures = result.summary()
     record("1. 200 readers for 60 s", {"readers": READERS, **figures})

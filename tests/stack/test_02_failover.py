@@ -10,9 +10,7 @@ import asyncio
 import signal
 import time
 
-from .conftest import reader_mix, record
-from .http_load import run_load
-from .topology import HOST
+from .conftest import readers_load, record
 
 READERS = 100
 SECONDS = 20
@@ -27,14 +25,8 @@ def test_a_killed_gunicorn_fails_over_to_the_other(stack, reader_paths):
         killed["at"] = time.monotonic()
         stack.processes["web1"].kill(signal.SIGKILL)
 
-    result, _ = run_load(
-        HOST,
-        stack.ports["nginx"],
-        reader_mix(reader_paths),
-        readers=READERS,
-        seconds=SECONDS,
-        max_requests=20_000,
-        during=kill_one_server,
+    result = readers_load(
+        stack, reader_paths, readers=READERS, seconds=SECONDS, during=kill_one_server
     )
     after_kill = killed["at"] - result.started
     served_after = sum(1 for when, *_ in result.failures if when >= after_kill)

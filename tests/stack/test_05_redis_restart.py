@@ -5,9 +5,8 @@ import asyncio
 import signal
 import time
 
-from .conftest import post_json, reader_mix, record
-from .http_load import run_load
-from .topology import HOST, wait_until
+from .conftest import post_json, readers_load, record
+from .topology import wait_until
 
 READERS = 50
 SECONDS = 20
@@ -25,14 +24,8 @@ def test_a_redis_restart_costs_no_error_and_the_throttle_resumes(stack, reader_p
         stack.start_redis()
         timeline["up"] = time.monotonic()
 
-    result, _ = run_load(
-        HOST,
-        stack.ports["nginx"],
-        reader_mix(reader_paths),
-        readers=READERS,
-        seconds=SECONDS,
-        max_requests=20_000,
-        during=restart_redis,
+    result = readers_load(
+        stack, reader_paths, readers=READERS, seconds=SECONDS, during=restart_redis
     )
     wait_until(stack.redis_up, 10, "Redis")
     time.sleep(3)  # the cache tries Redis again REDIS_RETRY_AFTER (2 s here) after a failure

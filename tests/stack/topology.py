@@ -202,10 +202,11 @@ class Stack:
         self.processes[name] = process
         return process
 
-    def manage(self, *args, env=None, timeout=300):
-        """Run ``manage.py args`` with the production settings; its output."""
+    def run(self, argv, env=None, timeout=300):
+        """Run ``argv`` with the production settings; its output, or an error
+        naming the command with the end of what it wrote to stderr."""
         completed = subprocess.run(
-            [PYTHON, "manage.py", *args],
+            argv,
             cwd=ROOT,
             env={**self.env, **(env or {})},
             capture_output=True,
@@ -213,22 +214,19 @@ class Stack:
             timeout=timeout,
         )
         if completed.returncode:
-            raise RuntimeError(f"manage.py {' '.join(args)}:\n{completed.stderr[-3000:]}")
+            command = " ".join(str(part) for part in argv[1:])
+            raise RuntimeError(f"{command}:\n{completed.stderr[-3000:]}")
         return completed.stdout
+
+    def manage(self, *args, env=None, timeout=300):
+        """Run ``manage.py args`` with the production settings; its output."""
+        return self.run([PYTHON, "manage.py", *args], env, timeout)
 
     def admin(self, *args, env=None, timeout=300):
         """Run tests/stack/stack_admin.py (editors' actions) and return its JSON."""
-        completed = subprocess.run(
-            [PYTHON, str(ROOT / "tests" / "stack" / "stack_admin.py"), *args],
-            cwd=ROOT,
-            env={**self.env, **(env or {})},
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        if completed.returncode:
-            raise RuntimeError(f"stack_admin {' '.join(args)}:\n{completed.stderr[-3000:]}")
-        return json.loads(completed.stdout.strip().splitlines()[-1])
+        script = ROOT / "tests" / "stack" / "stack_admin.py"
+        output = self.run([PYTHON, str(script), *args], env, timeout)
+        return json.loads(output.strip().splitlines()[-1])
 
     def sql(self, query, params=()):
         with psycopg.connect(self.database_url, autocommit=True) as connection:
