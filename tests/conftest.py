@@ -1,10 +1,30 @@
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
+from wagtail.models import Collection, Locale, Page
 
 from editorial.factories import UserFactory, make_unit
 from editorial.models import BoardRole, UnitLevel
 from editorial.provisioning import add_board_member, clear_permission_cache, provision_board
+
+
+@pytest.fixture(autouse=True)
+def _migration_rows_after_a_flush(request):
+    """A test with ``transaction=True`` empties the database when it ends, so
+    the rows Wagtail's migrations made (the default locale, the root
+    collection and root page) are gone for the transactional tests after it
+    (any of the e2e, worker and scheduler tests, in any order): put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    if not Locale.objects.exists():
+        Locale.objects.create(language_code=settings.LANGUAGE_CODE)
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    if not Page.objects.exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))
 
 
 @pytest.fixture(autouse=True)

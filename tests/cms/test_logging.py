@@ -65,7 +65,7 @@ def run_production(requests, **variables):
     return answers, [json.loads(line) for line in lines]  # every line must be JSON
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_each_request_logs_json_lines_with_its_response_request_id():
     answers, lines = run_production([("/khong-co-trang-nay/", None), ("/failing-page/", None)])
     (missing_status, missing_id), (failed_status, failed_id) = answers
@@ -87,7 +87,7 @@ def test_each_request_logs_json_lines_with_its_response_request_id():
     assert by_message["between requests"]["request_id"] == "-"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_behind_a_trusted_proxy_its_request_id_is_kept():
     answers, lines = run_production(
         [("/khong-co-trang-nay/", "7f3c2a9e-nginx-0001")], TRUSTED_PROXY_COUNT="1"

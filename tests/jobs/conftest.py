@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from wagtail.models import Collection
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,17 +19,6 @@ def database_url():
         f"postgres://{credentials}{params.get('HOST') or '127.0.0.1'}:{params.get('PORT')}"
         f"/{params['NAME']}"
     )
-
-
-@pytest.fixture(autouse=True)
-def root_collection(request):
-    """Tests on a flushed database (``transaction=True``) lose the root
-    collection that a migration made; documents need it."""
-    if "django_db_setup" not in request.fixturenames:
-        return
-    request.getfixturevalue("db")
-    if not Collection.objects.exists():
-        Collection.add_root(name="Root")
 
 
 @pytest.fixture
