@@ -17,6 +17,7 @@ from wagtail.images import get_image_model
 from wagtail.models import PageLogEntry
 
 from content_types.models import PageListing
+from readaloud.models import PageAudio
 
 from .models import PageChange
 from .visibility import used_on_page
@@ -108,7 +109,7 @@ def content_version():
 
 
 def files_version(page_id):
-    """A marker of the images and documents page ``page_id`` shows, in one query.
+    """A marker of the images, documents and audio page ``page_id`` shows, in two queries.
 
     Changing a file, its title or an image's focal point writes no page log
     entry, so ``content_version`` does not see it; a page detail's validator
@@ -126,4 +127,20 @@ def files_version(page_id):
         .values_list(Value("document"), "pk", "file", "file_hash", "title", *_FOCAL_POINT)
     )
     rows = sorted(images.union(documents, all=True), key=str)
+    # The read-aloud audio it prints is made after the publish, by the worker.
+    rows.append(audio_marker(page_id))
     return hashlib.blake2b(repr(rows).encode(), digest_size=8).hexdigest()
+
+
+def audio_marker(page_id):
+    return (
+        PageAudio.objects.filter(page_id=page_id)
+        .values_list("state", "spoken_hash", "file", "recording_id")
+        .first()
+    )
+
+
+def audio_version():
+    """When any page's audio last changed: sync reports audio changes."""
+    latest = PageAudio.objects.order_by("-changed_at").values_list("changed_at", flat=True)
+    return latest.first()

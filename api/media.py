@@ -11,8 +11,9 @@ is resolved to the object the file belongs to before anything is served:
   does in ``RAW_URI``) no percent-encoded slash, backslash, dot or NUL. A
   file server normalises such addresses to another file than the one
   checked, which is how the audience check was once bypassed;
-- the name must be the file of an image, a rendition, a document or a
-  Wagtail admin avatar; anything else under the folder is a 404;
+- the name must be the file of an image, a rendition, a document, a
+  page's generated read-aloud audio or a Wagtail admin avatar; anything
+  else under the folder is a 404;
 - the caller must be allowed to read that object (``visibility.file_readable``);
 - the file on disk must be a regular file reached without a symbolic link.
 
@@ -46,10 +47,12 @@ from wagtail.documents.models import document_served
 from wagtail.images import get_image_model
 from wagtail.users.models import UserProfile
 
+from readaloud.models import AUDIO_FOLDER, PageAudio
+
 from .authentication import request_user
 from .ranges import file_response
 from .storage import safe_local_path
-from .visibility import file_readable
+from .visibility import audio_readable, file_readable
 
 # A slash, backslash, dot or NUL hidden behind percent-encoding in the raw address.
 _ENCODED_SEPARATOR = re.compile(r"%(2f|5c|2e|00)", re.IGNORECASE)
@@ -106,12 +109,19 @@ def _avatar_file(name):
     return StoredFile(avatar, _admin_user) if avatar else None
 
 
+def _audio_file(name):
+    """Generated read-aloud audio: as readable as the pages read with it."""
+    page_ids = list(PageAudio.objects.filter(file=name).values_list("page_id", flat=True))
+    return StoredFile(name, partial(audio_readable, page_ids=page_ids)) if page_ids else None
+
+
 # The folders files are uploaded to, and how to find the owner of a file there.
 _OWNERS = {
     "original_images": _image_file,
     "images": _rendition_file,
     "documents": _document_file,
     "avatar_images": _avatar_file,
+    AUDIO_FOLDER: _audio_file,
 }
 
 

@@ -21,7 +21,9 @@ from content_types.blocks import (
     rich_text_page_ids,
     unlink_pages,
 )
-from content_types.models import Audience, NewsArticle, PageAudience, PartyDocument
+from content_types.models import Audience, NewsArticle, PageAudience, PartyDocument, StudyLesson
+from readaloud.models import PageAudio
+from readaloud.script import SPOKEN_PAGE_TYPES
 
 from .locales import is_fallback
 from .visibility import readable_pages
@@ -212,8 +214,15 @@ def page_detail(page, request, files):
         images = {page.featured_image_id: page.featured_image}
     item = page_summary(page, page, unit.unit if unit else None, images, request)
     item["audience"] = unit.audience if unit else Audience.PUBLIC
-    if isinstance(page, NewsArticle | PartyDocument):
+    if isinstance(page, NewsArticle | PartyDocument | StudyLesson):
         item["body"] = stream_json(page.body, request)
+    if isinstance(page, SPOKEN_PAGE_TYPES):
+        item["audio"] = audio_summary(
+            PageAudio.objects.filter(page_id=page.pk).select_related("recording").first(),
+            request,
+        )
+    if isinstance(page, StudyLesson):
+        item["estimated_minutes"] = page.estimated_minutes
     if isinstance(page, NewsArticle):
         item.update(source_name=page.source_name, source_url=page.source_url)
     elif isinstance(page, PartyDocument):
@@ -241,6 +250,22 @@ def page_detail(page, request, files):
         )
         item["intro"] = reader_rich_text(page.intro, request, readable)
     return item
+
+
+def audio_summary(row, request):
+    """The page's read-aloud audio, or None while it is being made (or failed).
+
+    ``url`` is a file behind the page's own audience: generated audio under
+    ``/media/audio/`` (``api.media``), a recording at its document address."""
+    if row is None or not row.playable:
+        return None
+    file_url = row.recording.url if row.recording_id else row.file.url
+    return {
+        "url": request.build_absolute_uri(file_url),
+        "duration_seconds": row.duration_seconds,
+        "source": row.source,
+        "bytes": row.bytes,
+    }
 
 
 def translations_of(page, request):

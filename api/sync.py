@@ -8,7 +8,10 @@ apps (``v1.<change id>.<time>.<page id>``).
   edited after the cursor (compact listing items, oldest first, ``limit`` at a
   time with ``has_more``);
 - ``removed``: ids the app should drop: pages unpublished, deleted, or no
-  longer readable by the caller, but only pages the caller could have had.
+  longer readable by the caller, but only pages the caller could have had;
+- ``audio``: ``{"id", "audio"}`` of the pages the caller may read whose
+  read-aloud audio changed after the cursor (made by the worker after the
+  publish, remade, or recorded), so an offline app fetches it again.
 
 An app stores ``cursor`` and sends it next time; without ``since`` (or with an
 ISO date-time, e.g. a day ago) it gets everything from then.
@@ -30,9 +33,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from content_types.models.audience import Audience, ReaderRule
+from readaloud.models import PageAudio
 
 from .conditional import (
     apply_validators,
+    audio_version,
     body_cache_key,
     content_version,
     make_etag,
@@ -43,7 +48,7 @@ from .exceptions import BadParameter
 from .locales import reader_locale
 from .models import PageChange
 from .pages import parse_window
-from .representation import page_summaries
+from .representation import audio_summary, page_summaries
 from .visibility import audience_key, readable_pages
 
 
@@ -162,6 +167,7 @@ class SyncView(APIView):
                 "has_more": serializers.BooleanField(),
                 "changed": serializers.ListField(child=serializers.DictField()),
                 "removed": serializers.ListField(child=serializers.IntegerField()),
+                "audio": serializers.ListField(child=serializers.DictField()),
             },
         ),
     )
@@ -175,7 +181,9 @@ class SyncView(APIView):
         until_id = PageChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         viewer = audience_key(request.user)
         language = reader_locale(request)
-        etag = make_etag("sync", viewer, language, str(since), limit, content_version()[0])
+        etag = make_etag(
+            "sync", viewer, language, str(since), limit, content_version()[0], audio_version()
+        )
         public = viewer == Audience.PUBLIC
         if not_modified(request, etag):
             return _vary(not_modified_response(etag, public=public))
@@ -209,11 +217,26 @@ class SyncView(APIView):
             "has_more": has_more,
             "changed": changed,
             "removed": removed,
+            "audio": audio_changed(request, since, language, limit),
         }
         rendered = JSONRenderer().render(body)
         cache.set(key, rendered, SYNC_CACHE_SECONDS)
         response = HttpResponse(rendered, content_type="application/json")
         return _vary(apply_validators(response, etag, public=public))
+
+
+def audio_changed(request, since, language, limit):
+    """The readable pages whose audio changed after the cursor's moment (may
+    repeat an entry on the next sync, never misses one)."""
+    rows = (
+        PageAudio.objects.filter(
+            changed_at__gt=since.published,
+            page__in=readable_pages(request.user).filter(locale__language_code=language),
+        )
+        .select_related("recording")
+        .order_by("changed_at", "page_id")[:limit]
+    )
+    return [{"id": row.page_id, "audio": audio_summary(row, request)} for row in rows]
 
 
 def _vary(response):

@@ -96,6 +96,19 @@ def _editor_may_use(user, model, pk):
     )
 
 
+def audio_readable(user, page_ids):
+    """May ``user`` play audio that ``page_ids`` are read aloud with? When they
+    may read one of the pages, or edit one (editors hear it in the preview)."""
+    if readable_pages(user).filter(pk__in=page_ids).exists():
+        return True
+    if not (user.is_authenticated and user.has_perm("wagtailadmin.access_admin")):
+        return False
+    return any(
+        page.permissions_for_user(user).can_edit()
+        for page in Page.objects.filter(pk__in=page_ids).specific()
+    )
+
+
 def file_readable(user, model, pk):
     """May ``user`` open the image or document ``pk`` of ``model`` (its
     file, renditions or download)? The rule of the listings, plus editors'

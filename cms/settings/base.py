@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cms",
     "editorial",
     "content_types",
+    "readaloud",
     "workflows",
     "api",
     "search",
@@ -260,7 +261,9 @@ if OPENSEARCH_URL:
             "TIMEOUT": 5,
         }
     }
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "jpg", "jpeg", "png", "webp"]
+# Recordings for read-aloud (a lesson's own voice), checked by content too.
+AUDIO_EXTENSIONS = ["mp3", "m4a", "aac", "ogg", "oga", "opus", "wav"]
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "jpg", "jpeg", "png", "webp", *AUDIO_EXTENSIONS]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Uploads are checked by content (PDF, DOCX, JPEG/PNG/WEBP), not by file name.
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "content_types.forms.CheckedDocumentForm"
@@ -290,6 +293,16 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Read-aloud (readaloud/): audio made by the worker with Debian's espeak-ng
+# voice, encoded as Opus. READALOUD_ON_PUBLISH=false stops making it on publish
+# (``manage.py make_audio`` still can).
+READALOUD_ON_PUBLISH = env_bool("READALOUD_ON_PUBLISH", True)
+READALOUD_VOICE = env("READALOUD_VOICE", "vi")
+READALOUD_WORDS_PER_MINUTE = int(env("READALOUD_WORDS_PER_MINUTE", "150"))
+READALOUD_BITRATE = env("READALOUD_BITRATE", "20k")
+# A recording uploaded for a lesson (an hour of speech at 64 kbit/s is 29 MB).
+READALOUD_RECORDING_MAX_BYTES = 40 * 1024 * 1024
 
 # Background work (django-tasks). TASKS_BACKEND=immediate runs each task inside
 # the request that queues it (make run, most tests); TASKS_BACKEND=database

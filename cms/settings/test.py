@@ -25,3 +25,7 @@ SEARCH_ENGINE_URL = None
 
 # The sign-in lockout (django-axes) stays on, as in production: its attempts
 # live in the database and are rolled back with each test.
+
+# Publishing makes no audio in tests (espeak-ng would run in every test that
+# publishes a page); tests/readaloud/ turn it on.
+READALOUD_ON_PUBLISH = False
