@@ -156,6 +156,39 @@ COMPONENTS = {
         },
         "additionalProperties": True,
     },
+    "Audio": {
+        "type": "object",
+        "nullable": True,
+        "description": "The page read aloud; null while it is being made or if making it "
+        "failed. The file passes the page's audience check and answers Range requests.",
+        "required": ["url", "duration_seconds", "source", "bytes"],
+        "properties": {
+            "url": {"type": "string"},
+            "duration_seconds": {"type": "number"},
+            "source": {"type": "string", "enum": ["generated", "recorded"]},
+            "bytes": {"type": "integer"},
+        },
+    },
+    "PageDetail": {
+        "allOf": [
+            {"$ref": "#/components/schemas/PageItem"},
+            {
+                "type": "object",
+                "properties": {
+                    "audience": {"type": "string"},
+                    "body": {
+                        "type": "array",
+                        "items": {"type": "object", "additionalProperties": True},
+                    },
+                    "audio": {"$ref": "#/components/schemas/Audio"},
+                    "translations": {
+                        "type": "array",
+                        "items": {"type": "object", "additionalProperties": True},
+                    },
+                },
+            },
+        ]
+    },
     "Listing": {
         "type": "object",
         "required": ["meta", "items"],
@@ -229,9 +262,10 @@ def content_paths(result, generator, request, public):
         f"{WAGTAIL_PREFIX}pages/find/": _find_operation(),
         f"{WAGTAIL_PREFIX}pages/{{id}}/": _operation(
             "pages_detail",
-            "A page with its body as structured JSON (rich text with absolute links).",
+            "A page with its body as structured JSON (rich text with absolute links) "
+            "and, for news, documents and lessons, its audio.",
             [ID, WINDOW[2]],
-            {"$ref": "#/components/schemas/PageItem"},
+            {"$ref": "#/components/schemas/PageDetail"},
             "content",
         ),
         f"{WAGTAIL_PREFIX}images/": _operation(

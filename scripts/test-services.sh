@@ -119,6 +119,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
     apt_install "${missing[@]}"
 fi
 
+# Read-aloud tests make real audio with espeak-ng and ffmpeg.
+SPEECH_TOOLS_REQUIRED=1 bash "$ROOT/scripts/speech-tools.sh"
+
 if [ -z "${DATABASE_URL:-}" ]; then
     start_postgres
 else

@@ -151,3 +151,44 @@ def test_audio_queued_too_long_is_queued_again(unit_tree, settings):
     assert requeue_stale_audio() == 1
     assert audio_of(article).state == AudioState.MADE
     assert requeue_stale_audio() == 0
+
+
+def test_sync_reports_audio_made_after_the_page_was_synced(unit_tree, settings):
+    settings.READALOUD_ON_PUBLISH = False
+    settings.API_SYNC_MARGIN_SECONDS = 0
+    client = Client()
+    article = publish_news(unit_tree.province, "Tin đồng bộ")
+    first = client.get("/api/sync/").json()
+    assert [item["id"] for item in first["changed"]] == [article.pk]
+    assert first["audio"] == []
+
+    make_audio(article.pk)
+    later = client.get("/api/sync/", {"since": first["cursor"]}).json()
+    assert later["changed"] == []
+    audio = audio_of(article)
+    assert later["audio"] == [
+        {
+            "id": article.pk,
+            "audio": {
+                "url": f"http://testserver/media/{audio.file.name}",
+                "duration_seconds": audio.duration_seconds,
+                "source": "generated",
+                "bytes": audio.bytes,
+            },
+        }
+    ]
+    again = client.get("/api/sync/", {"since": later["cursor"]}).json()
+    assert again["audio"] == []
+
+
+def test_the_schema_describes_the_audio_of_details_and_sync(client):
+    document = client.get("/api/schema/?format=json").json()
+    audio = document["components"]["schemas"]["Audio"]
+    assert set(audio["required"]) == {"url", "duration_seconds", "source", "bytes"}
+    assert audio["properties"]["source"]["enum"] == ["generated", "recorded"]
+    detail = document["paths"]["/api/v2/pages/{id}/"]["get"]["responses"]["200"]
+    assert detail["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PageDetail"
+    }
+    sync = document["components"]["schemas"]["SyncResponse"]
+    assert "audio" in sync["properties"]
