@@ -8,12 +8,13 @@ the sentence punctuation (. , ; : ? ! and "...") kept, because espeak-ng
 pauses on it, and everything that is not said (URLs, e-mail addresses,
 quotes, bullets, emoji, symbols) taken out.
 
-Why: espeak-ng's ``vi`` voice reads what it is given literally. It reads
-digit strings its own way ("1.250.000" ends in "nghìn không trăm", a phone
-number as a sum, "72,87" with "phẩy" but "0,05" and "21" not the way people
-say them), knows nothing of dates ("31/12/2020"), times ("14h30") or symbols
-("619-BC/ĐUK"), reads "ĐUK" as the English word "duck" and "XIII" as the
-English "Roman thirteen". So the text is rewritten first.
+Why: espeak-ng's ``vi`` voice reads what it is given literally. It gets
+plain small numbers right, but not what surrounds them: "1.250.000" ends in
+"nghìn không trăm", a phone number is read as an amount, "thứ 4" and
+"tháng 4" say "bốn" where a reader says "tư", "14h30" says "hát", a date
+("31/12/2020") is a list of numbers and a symbol ("619-BC/ĐUK") a jumble;
+it reads "ĐUK" as the English word "duck", "UBND" as one syllable and "XIII"
+as the English "Roman thirteen". So the text is rewritten first.
 
 Each line is read on its own, by these passes in this order (each pass sees
 what the ones before it left, so the more specific readings come first):
@@ -137,7 +138,7 @@ _TIME = re.compile(
 # 5. Roman numerals, only after the words that take them (up to 89).
 _ROMAN = re.compile(r"[IVXL](?<!\w.)[IVXL]*(?!\w)")
 _ROMAN_BEFORE = re.compile(
-    r"(?<!\w)(?i:khóa|khoá|đại hội|hội nghị|lần|thế kỷ|thế kỉ|chương|phần|mục|phụ lục|thứ) $"
+    r"(?<!\w)(?i:khóa|khoá|đại hội|hội nghị|lần|thế kỷ|thế kỉ|chương|phần|mục|phụ lục|quý|thứ) $"
 )
 _VALID_ROMAN = re.compile(r"(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
