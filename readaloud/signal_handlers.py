@@ -20,6 +20,13 @@ def audio_on_publish(sender, instance, **kwargs):
         request_audio(instance)
 
 
+def audio_for_new_alias(sender, instance, created=False, raw=False, **kwargs):
+    """Creating an alias (a page mirrored into another language) publishes it
+    without ``page_published``; its later updates send it."""
+    if created and not raw and instance.alias_of_id and instance.live:
+        audio_on_publish(sender, instance)
+
+
 def audio_on_unpublish(sender, instance, **kwargs):
     discard_audio(instance.pk)
 
@@ -42,6 +49,7 @@ def register_signal_handlers():
         page_unpublished.connect(
             audio_on_unpublish, sender=model, dispatch_uid="readaloud_unpublish"
         )
+        post_save.connect(audio_for_new_alias, sender=model, dispatch_uid="readaloud_new_alias")
     post_delete.connect(
         file_after_row_deleted, sender=PageAudio, dispatch_uid="readaloud_row_deleted"
     )
