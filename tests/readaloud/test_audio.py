@@ -192,3 +192,15 @@ def test_the_schema_describes_the_audio_of_details_and_sync(client):
     }
     sync = document["components"]["schemas"]["SyncResponse"]
     assert "audio" in sync["properties"]
+
+
+def test_a_long_lesson_is_made_in_chunks_that_play_as_one_file(unit_tree, monkeypatch):
+    monkeypatch.setattr("readaloud.synthesis.CHUNK_CHARS", 400)
+    article = publish_news(unit_tree.province, "Bài dài", body=body(*[LONG_PARAGRAPH] * 6))
+    audio = audio_of(article)
+    segments = page_script(article)
+    assert sum(len(s.text) for s in segments) > 3 * 400
+    seconds = decoded_seconds(audio.file.name)
+    syllables = len(script_text(segments).split())
+    assert 0.6 * syllables * 60 / 150 < seconds < 1.6 * syllables * 60 / 150 + 8
+    assert audio.duration_seconds == pytest.approx(seconds, abs=0.2)
