@@ -12,8 +12,12 @@ from .models import AudioState, PageAudio
 #: A page still queued after this long has lost its task: it is queued again.
 STALE_QUEUE = datetime.timedelta(minutes=10)
 
+#: Workers take audio after everything else (files to read, search changes,
+#: e-mail): a hundred pages published at once never delay those.
+AUDIO_PRIORITY = -10
 
-@task()
+
+@task(priority=AUDIO_PRIORITY)
 def make_page_audio(page_id, force=False):
     """Make the audio of page ``page_id`` (``making.make_audio``); returns its
     state, or None when the page is not read aloud."""

@@ -2,6 +2,7 @@
 """In production the audio leaves the publish: a real ``db_worker`` makes it."""
 
 import pytest
+from django.core.mail import send_mail
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
@@ -33,3 +34,19 @@ def test_a_published_article_is_read_aloud_by_the_worker(settings, process_env, 
     detail = Client().get(f"/api/v2/pages/{article.pk}/").json()
     assert detail["audio"]["source"] == "generated"
     assert detail["audio"]["bytes"] == audio.bytes
+
+
+@pytest.mark.django_db
+def test_workers_take_audio_after_the_other_tasks(settings, unit_tree):
+    settings.TASKS = DATABASE_TASKS
+    settings.EMAIL_BACKEND = "cms.mail.TaskEmailBackend"
+    publish_news(unit_tree.province, "Tin ưu tiên thấp")
+    send_mail("Chủ đề", "Nội dung", None, ["dang-vien@example.vn"])
+    queue = [
+        path.rsplit(".", 1)[-1]
+        for path in DBTaskResult.objects.ready().values_list("task_path", flat=True)
+    ]
+    # Wagtail's own tasks (search index, references) and the e-mail come first.
+    assert queue[-1] == "make_page_audio"
+    assert queue.count("make_page_audio") == 1
+    assert "deliver_email" in queue
