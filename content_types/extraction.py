@@ -1,17 +1,20 @@
-"""What an attached file is, judged by its content, and the text inside it.
+"""What an uploaded file is, judged by its content, and the text inside it.
 
 Party documents are attached as PDF, Word (DOCX) or photos of printed or
-handwritten pages. A file's name says nothing reliable about it, so uploads
-are checked by their first bytes (and, for images, by Pillow) rather than by
-extension. Reading text is best effort: a photo, a scanned PDF without a text
-layer or a damaged file is kept and reported as unreadable, never refused
-here. Pure logic over file objects, with no models, so that the upload form,
-the page form and the extraction task share it.
+handwritten pages; a lesson may carry a recording of a person reading it
+(MP3, M4A/AAC, Ogg/Opus or WAV), uploaded to the same document library. A
+file's name says nothing reliable about it, so uploads are checked by their
+first bytes (and, for images, by Pillow) rather than by extension. Reading
+text is best effort: a photo, a scanned PDF without a text layer or a
+damaged file is kept and reported as unreadable, never refused here (a
+recording has no text, and is not reported). Pure logic over file
+objects, with no models, so that the upload form, the page form and the
+extraction task share it.
 
 Files come from outside, so their cost is bounded before anything is decoded:
 a DOCX is a zip whose members may unpack to gigabytes (a "zip bomb"), an image
 of a few KB may hold hundreds of millions of pixels. Uploads over the limits
-are refused with a message for the editor (``check_attachment_file``); text
+are refused with a message for the editor (``check_uploaded_file``); text
 extraction stops at the same limits and at a page, text and time budget,
 and reports the file as unreadable rather than keeping half of its text.
 """
@@ -37,8 +40,18 @@ class FileKind:
     JPEG = "jpeg"
     PNG = "png"
     WEBP = "webp"
+    MP3 = "mp3"
+    M4A = "m4a"  # AAC (or ALAC) in an MP4 container
+    AAC = "aac"  # raw AAC in ADTS frames
+    OGG = "ogg"  # Ogg: Opus or Vorbis
+    WAV = "wav"
 
     IMAGES = frozenset({JPEG, PNG, WEBP})
+    AUDIO = frozenset({MP3, M4A, AAC, OGG, WAV})
+    #: What a party document attaches: texts and photos of pages, no sound.
+    ATTACHMENTS = frozenset({PDF, DOCX}) | IMAGES
+    #: What the document library takes: attachments and lessons' recordings.
+    UPLOADS = ATTACHMENTS | AUDIO
 
 
 # The kind a file name's extension promises; the content must keep the promise,
@@ -50,7 +63,18 @@ KIND_BY_EXTENSION = {
     "jpeg": FileKind.JPEG,
     "png": FileKind.PNG,
     "webp": FileKind.WEBP,
+    "mp3": FileKind.MP3,
+    "m4a": FileKind.M4A,
+    "aac": FileKind.AAC,
+    "ogg": FileKind.OGG,
+    "oga": FileKind.OGG,
+    "opus": FileKind.OGG,
+    "wav": FileKind.WAV,
 }
+# Kinds an extension may also hold: ".aac" is used for raw ADTS and for AAC in MP4.
+OTHER_KINDS_BY_EXTENSION = {"aac": frozenset({FileKind.M4A})}
+# The brands of an MP4 ``ftyp`` box that audio files carry.
+MP4_AUDIO_BRANDS = frozenset({b"M4A ", b"M4B ", b"mp42", b"mp41", b"isom", b"iso2", b"dash"})
 
 
 logger = logging.getLogger(__name__)
@@ -80,11 +104,23 @@ MESSAGES = {
         "“%(name)s” is not a PDF, a Word (DOCX) file or a JPEG, PNG or WEBP image. "
         "Only these files can be attached; check the file and upload it again."
     ),
+    "unsupported_upload": _(
+        "“%(name)s” is not a PDF, a Word (DOCX) file, a JPEG, PNG or WEBP image, or a "
+        "sound recording (MP3, M4A, AAC, Ogg, Opus or WAV). Only these files can be "
+        "uploaded; check the file and upload it again."
+    ),
+    "audio_attachment": _(
+        "“%(name)s” is a sound recording. A party document attaches only PDF, Word "
+        "(DOCX) files or photos; a recording belongs in a lesson's audio."
+    ),
     "mismatch": _(
         "“%(name)s” is named as a %(expected)s file, but it is really a %(actual)s file. "
         "Give it the right name, or convert it, and upload it again."
     ),
     "too_large": _("“%(name)s” is too big (%(size)s). The largest file allowed is %(limit)s."),
+    "too_large_recording": _(
+        "“%(name)s” is too big (%(size)s). The largest recording allowed is %(limit)s."
+    ),
     "too_packed": _(
         "“%(name)s” unpacks to %(size)s, far more than a Word document of this size "
         "holds; it may be damaged. Open it in Word, save it again (or save it as PDF) "
@@ -218,6 +254,31 @@ def _is_docx(fileobj):
         fileobj.seek(position)
 
 
+def _is_mp3_frame(head):
+    """An MPEG audio frame header: 11 sync bits, a known version, layer III,
+    a bitrate other than "bad" and a known sample rate."""
+    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return False
+    version, layer = (head[1] >> 3) & 0b11, (head[1] >> 1) & 0b11
+    bitrate, sample_rate = head[2] >> 4, (head[2] >> 2) & 0b11
+    return version != 0b01 and layer == 0b01 and bitrate != 0b1111 and sample_rate != 0b11
+
+
+def audio_kind(head):
+    """``FileKind`` of a sound recording judged by its first bytes, or None."""
+    if head.startswith(b"ID3") or _is_mp3_frame(head):
+        return FileKind.MP3
+    if head[4:8] == b"ftyp" and head[8:12] in MP4_AUDIO_BRANDS:
+        return FileKind.M4A
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0:
+        return FileKind.AAC  # ADTS sync word with layer 0: 0xFFF1, 0xFFF9 (0xFFF0/8 with CRC)
+    if head.startswith(b"OggS"):
+        return FileKind.OGG
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return FileKind.WAV
+    return None
+
+
 def detect_kind(fileobj):
     """``FileKind`` of a binary file object judged by content, or ``None``."""
     head = _read_head(fileobj)
@@ -225,39 +286,72 @@ def detect_kind(fileobj):
         return FileKind.PDF
     if head.startswith(b"PK\x03\x04") and _is_docx(fileobj):
         return FileKind.DOCX
-    return _image_kind(fileobj, head)
+    return audio_kind(head) or _image_kind(fileobj, head)
 
 
-def max_upload_size():
-    return getattr(settings, "WAGTAILDOCS_MAX_UPLOAD_SIZE", None)
+def kinds_named(name):
+    """The kinds a file name's extension promises (empty without one)."""
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    kind = KIND_BY_EXTENSION.get(extension)
+    return ({kind} if kind else set()) | OTHER_KINDS_BY_EXTENSION.get(extension, set())
 
 
-def check_attachment_file(fileobj, name, size=None):
-    """Raise ``ValidationError`` unless the file is an accepted kind, named for
-    what it is, within the size limits (bytes; a DOCX unpacked; an image's
-    pixels). Returns the ``FileKind``."""
-    limit = max_upload_size()
-    size = fileobj.size if size is None else size
+def max_upload_size(kind=None):
+    """The largest file of ``kind`` accepted, in bytes (None: no limit):
+    ``READALOUD_RECORDING_MAX_BYTES`` for recordings, else Wagtail's limit for
+    documents (``WAGTAILDOCS_MAX_UPLOAD_SIZE``)."""
+    documents = getattr(settings, "WAGTAILDOCS_MAX_UPLOAD_SIZE", None)
+    if kind in FileKind.AUDIO:
+        return getattr(settings, "READALOUD_RECORDING_MAX_BYTES", documents)
+    return documents
+
+
+def _check_size(name, size, kind):
+    """Refuse a file over its kind's limit; the message names the file and the limit."""
+    limit = max_upload_size(kind)
     if limit is not None and size is not None and size > limit:
         raise ValidationError(
-            MESSAGES["too_large"],
+            MESSAGES["too_large_recording" if kind in FileKind.AUDIO else "too_large"],
             code="too_large",
             params={"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)},
         )
+
+
+def check_attachment_file(fileobj, name, size=None):
+    """Raise ``ValidationError`` unless the file is one a party document
+    attaches (PDF, DOCX, photo), named for what it is, within the size limits
+    (bytes; a DOCX unpacked; an image's pixels). Returns the ``FileKind``."""
+    return check_uploaded_file(fileobj, name, size, kinds=FileKind.ATTACHMENTS)
+
+
+def check_uploaded_file(fileobj, name, size=None, *, kinds=FileKind.UPLOADS):
+    """Raise ``ValidationError`` unless the file is one of ``kinds`` (by
+    default anything the document library takes, recordings included), named
+    for what it is, within its kind's limits. Returns the ``FileKind``.
+
+    The size is checked before anything costly is read: recordings, known by
+    their first bytes, against their own limit, everything else against the
+    documents' limit."""
+    size = fileobj.size if size is None else size
+    _check_size(name, size, audio_kind(_read_head(fileobj)))
     kind = detect_kind(fileobj)
     if kind is None:
-        raise ValidationError(MESSAGES["unsupported"], code="unsupported", params={"name": name})
-    expected = KIND_BY_EXTENSION.get(name.rpartition(".")[2].lower()) if "." in name else None
-    if expected != kind:
+        message = "unsupported" if kinds == FileKind.ATTACHMENTS else "unsupported_upload"
+        raise ValidationError(MESSAGES[message], code="unsupported", params={"name": name})
+    expected = kinds_named(name)
+    if kind not in expected:
         raise ValidationError(
             MESSAGES["mismatch"],
             code="mismatch",
             params={
                 "name": name,
-                "expected": (expected or "?").upper(),
+                "expected": "/".join(sorted(expected)).upper() or "?",
                 "actual": kind.upper(),
             },
         )
+    if kind not in kinds:
+        code = "audio_attachment" if kind in FileKind.AUDIO else "unsupported"
+        raise ValidationError(MESSAGES[code], code=code, params={"name": name})
     if kind == FileKind.DOCX:
         _check_docx_size(fileobj, name)
     elif kind in FileKind.IMAGES:
@@ -325,12 +419,23 @@ def _paragraph_text(paragraph):
 _READERS = {FileKind.PDF: _pdf_text, FileKind.DOCX: _docx_text}
 
 
+#: What a sound recording gives: no text, and nothing wrong with it.
+NO_TEXT_IN_RECORDING = Extraction(readable=True)
+
+
 def extract_text(fileobj):
     """Read the text of a PDF or DOCX; anything else, or a file with no text
     to read, gives an unreadable ``Extraction`` with the reason (in English,
-    for the logs and the admin)."""
-    data = fileobj.read()
-    buffer = io.BytesIO(data)
+    for the logs and the admin).
+
+    A sound recording (a lesson's voice) is recognised by its first bytes
+    and not read further: it has no text to search, and that is what it
+    should be, so it is read with no text (``NO_TEXT_IN_RECORDING``), not
+    flagged to editors as an unreadable scan or a damaged file."""
+    head = fileobj.read(SNIFF_SIZE)
+    if audio_kind(head) is not None:
+        return NO_TEXT_IN_RECORDING
+    buffer = io.BytesIO(head + fileobj.read())
     kind = detect_kind(buffer)
     reader = _READERS.get(kind)
     if reader is None:

@@ -24,6 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..blocks import ArticleBodyBlock
+from ..extraction import FileKind, detect_kind
 from .base import AUDIENCE_PANEL, UnitContentPage, UnitListingPage
 from .quizzes import Quiz
 
@@ -206,6 +207,31 @@ class StudyLesson(UnitContentPage):
 
     def audience_source(self):
         return self.module or self
+
+    def clean(self):
+        """The lesson's audio must be a sound recording, judged by its content
+        (the document library also holds PDFs, Word files and photos)."""
+        super().clean()
+        if self.audio_id is None:
+            return
+        document = self.audio
+        try:
+            with document.open_file() as fileobj:
+                kind = detect_kind(fileobj)
+        except OSError as error:
+            raise ValidationError(
+                {"audio": _("The file “%(name)s” cannot be read.") % {"name": document.filename}}
+            ) from error
+        if kind not in FileKind.AUDIO:
+            raise ValidationError(
+                {
+                    "audio": _(
+                        "“%(name)s” is not a sound recording. Choose an MP3, M4A, AAC, Ogg, "
+                        "Opus or WAV file for the lesson's audio."
+                    )
+                    % {"name": document.filename}
+                }
+            )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
