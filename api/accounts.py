@@ -14,6 +14,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,6 +23,16 @@ from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from editorial.models import (
+    BoardRole,
+    CommitteeRole,
+    CommitteeRoleKind,
+    MemberStatus,
+    Unit,
+    UnitLevel,
+)
+from editorial.permissions import board_roles
 
 from .authentication import user_may_sign_in
 from .exceptions import ApiError
@@ -51,11 +62,38 @@ class UnitSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class LevelledUnitSerializer(UnitSerializer):
+    level = serializers.ChoiceField(choices=UnitLevel.choices)
+
+
+class CommitteeRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=CommitteeRoleKind.choices)
+    unit = LevelledUnitSerializer()
+
+
+class BoardRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=BoardRole.choices)
+    unit = LevelledUnitSerializer()
+
+
 class ProfileSerializer(serializers.Serializer):
     username = serializers.CharField()
     full_name = serializers.CharField(allow_null=True)
     branch = UnitSerializer(allow_null=True)
     is_member = serializers.BooleanField()
+    status = serializers.ChoiceField(
+        choices=MemberStatus.choices,
+        allow_null=True,
+        help_text="The member's status (official or probationary for whoever may sign in).",
+    )
+    units = LevelledUnitSerializer(
+        many=True, help_text="The branch, then each unit above it up to the province."
+    )
+    committee_roles = CommitteeRoleSerializer(many=True, help_text="Offices held today.")
+    board_roles = BoardRoleSerializer(
+        many=True, help_text="Roles on editorial boards: the app may offer to open the admin."
+    )
+    can_open_admin = serializers.BooleanField()
 
 
 class TokenSerializer(serializers.Serializer):
@@ -63,14 +101,48 @@ class TokenSerializer(serializers.Serializer):
     user = ProfileSerializer()
 
 
+def _unit(unit):
+    return {"id": unit.pk, "code": unit.code, "name": unit.name, "level": unit.level}
+
+
 def profile(user):
+    """Who the caller is in the party: their branch and the units above it,
+    status, offices and board roles. Three queries after the member and
+    branch (which token sign-in loads with the user), however deep the branch."""
     member = getattr(user, "member", None)
     branch = member.branch if member else None
+    roles = board_roles(user)  # [(role, unit path, unit id)]; one query, cached on the user
+    chain = branch.ancestor_paths() if branch else []
+    units = {
+        unit.pk: unit
+        for unit in Unit.objects.filter(
+            Q(path__in=chain) | Q(pk__in=[unit_id for _role, _path, unit_id in roles])
+        )
+    }
+    above = sorted((u for u in units.values() if u.path in chain), key=lambda u: -u.depth)
+    offices = (
+        CommitteeRole.objects.current()
+        .filter(member=member)
+        .select_related("unit")
+        .order_by("unit__depth", "role")
+        if member
+        else ()
+    )
     return {
         "username": user.get_username(),
         "full_name": member.full_name if member else user.get_full_name() or None,
         "branch": {"id": branch.pk, "code": branch.code, "name": branch.name} if branch else None,
         "is_member": bool(member and member.is_active_member),
+        "status": member.status if member else None,
+        "units": [_unit(unit) for unit in above],
+        "committee_roles": [
+            {"role": office.role, "unit": _unit(office.unit)} for office in offices
+        ],
+        "board_roles": [
+            {"role": role, "unit": _unit(units[unit_id])}
+            for role, _path, unit_id in sorted(roles, key=lambda row: (row[1], row[0]))
+        ],
+        "can_open_admin": bool(roles) or user.is_superuser,
     }
 
 
@@ -175,7 +247,8 @@ class TokenView(APIView):
 
 
 class MeView(APIView):
-    """The signed-in caller: name and branch (what decides what they may read)."""
+    """The signed-in caller: name, branch and the units above it (what decides
+    what they may read), status, offices and board roles."""
 
     permission_classes = [IsAuthenticated]
 

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from content_types import quizzes, study
+from content_types.errors import ErrorCode
 from content_types.models import MemberQuestion, Quiz, QuizAttempt, StudyLesson, StudyModule
 from content_types.models.audience import readable_for
 
@@ -113,8 +114,64 @@ class MemberOnly(APIView):
     permission_classes = [IsAuthenticated]
 
 
-class QuizAttemptsView(MemberOnly):
-    """POST: start (or resume) an attempt; GET: my attempts of this quiz."""
+#: A reader's standing with a quiz, by the refusal ``reader_status`` reports.
+STANDING = {
+    "": "open",
+    ErrorCode.NOT_OPEN: "not_yet_open",
+    ErrorCode.CLOSED: "closed",
+    ErrorCode.NO_ATTEMPTS_LEFT: "no_attempts_left",
+}
+NOT_ELIGIBLE = "not_eligible"  # not a member, role missing, quiz not theirs
+
+
+def standing_json(quiz, user):
+    """The caller's own standing with ``quiz`` (``quizzes.reader_status``):
+    per user, so never in the page detail, which is cached per audience."""
+    standing = quizzes.reader_status(quiz, user)
+    attempts = (
+        QuizAttempt.objects.filter(quiz=quiz, member__user=user).order_by("number")
+        if user.is_authenticated and standing.attempts_used
+        else ()
+    )
+    return {
+        "quiz": quiz.pk,
+        "status": STANDING.get(standing.code, NOT_ELIGIBLE),
+        "reason": standing.reason,
+        "can_start": standing.can_start,
+        "attempts_allowed": quiz.attempts_allowed,
+        "attempts_used": standing.attempts_used,
+        "attempts_left": standing.attempts_left,
+        "open_attempt": standing.open_attempt.pk if standing.open_attempt else None,
+        "best_attempt": standing.best_attempt.pk if standing.best_attempt else None,
+        "server_time": timezone.now(),
+        "items": [attempt_json(attempt) for attempt in attempts],
+    }
+
+
+STANDING_RESPONSE = inline_serializer(
+    "QuizStanding",
+    {
+        "quiz": serializers.IntegerField(),
+        "status": serializers.ChoiceField(choices=[*STANDING.values(), NOT_ELIGIBLE]),
+        "reason": serializers.CharField(),
+        "can_start": serializers.BooleanField(),
+        "attempts_allowed": serializers.IntegerField(),
+        "attempts_used": serializers.IntegerField(),
+        "attempts_left": serializers.IntegerField(),
+        "open_attempt": serializers.IntegerField(allow_null=True),
+        "best_attempt": serializers.IntegerField(allow_null=True),
+        "server_time": serializers.DateTimeField(),
+        "items": inline_serializer("QuizStandingAttempt", ATTEMPT_FIELDS, many=True),
+    },
+)
+
+
+class QuizAttemptsView(APIView):
+    """POST: start (or resume) an attempt (members); GET: my standing with
+    this quiz and my attempts of it (anyone who may read the quiz: an
+    anonymous caller is not eligible and has used none)."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
 
     @extend_schema(request=None, responses={201: ATTEMPT_RESPONSE})
     def post(self, request, quiz_id):
@@ -122,13 +179,13 @@ class QuizAttemptsView(MemberOnly):
         attempt = quizzes.start_attempt(quiz, request.user)
         return Response(attempt_json(attempt, with_questions=True), status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=ATTEMPTS_RESPONSE)
+    @extend_schema(responses=STANDING_RESPONSE)
     def get(self, request, quiz_id):
         quiz = readable(Quiz, request.user, quiz_id)
-        attempts = QuizAttempt.objects.filter(quiz=quiz, member__user=request.user).order_by(
-            "number"
+        # Per user and per moment (opening hours): no shared or stored copy.
+        return Response(
+            standing_json(quiz, request.user), headers={"Cache-Control": "private, no-store"}
         )
-        return Response([attempt_json(attempt) for attempt in attempts])
 
 
 class MyAttemptsView(MemberOnly):

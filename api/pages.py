@@ -25,7 +25,7 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Locale, Page
 
 from content_types.blocks import READABLE_PAGES
-from content_types.models import NewsArticle, PartyDocument
+from content_types.models import NewsArticle, PartyDocument, Quiz, StudyLesson, StudyModule
 from content_types.models.audience import Audience, ReaderRule
 
 from .conditional import (
@@ -49,6 +49,7 @@ from .filters import (
     whole_number,
 )
 from .locales import reader_locale
+from .reader_fields import LESSON_FIELDS, MODULE_FIELDS, QUIZ_FIELDS
 from .representation import page_detail, page_summaries, translations_of
 from .visibility import audience_key, readable_pages, visible_documents
 
@@ -75,6 +76,10 @@ API_FIELDS = {
         "summary",
         "body",
     ],
+    # Rich text and the final quiz go through the caller's readable pages.
+    StudyLesson: LESSON_FIELDS,
+    StudyModule: MODULE_FIELDS,
+    Quiz: QUIZ_FIELDS,
 }
 
 READER_PARAMETERS = (

@@ -21,7 +21,15 @@ from content_types.blocks import (
     rich_text_page_ids,
     unlink_pages,
 )
-from content_types.models import Audience, NewsArticle, PageAudience, PartyDocument, StudyLesson
+from content_types.models import (
+    Audience,
+    NewsArticle,
+    PageAudience,
+    PartyDocument,
+    Quiz,
+    StudyLesson,
+    StudyModule,
+)
 from readaloud.models import PageAudio
 from readaloud.script import SPOKEN_PAGE_TYPES
 
@@ -243,13 +251,61 @@ def page_detail(page, request, files):
         )
     elif hasattr(page, "intro"):
         linked = rich_text_page_ids(page.intro)
+        final_quiz = getattr(page, "final_quiz_id", None)
+        if final_quiz:
+            linked.add(final_quiz)
         readable = set(
             readable_pages(request.user).filter(pk__in=linked).values_list("pk", flat=True)
             if linked
             else ()
         )
         item["intro"] = reader_rich_text(page.intro, request, readable)
+        if isinstance(page, Quiz):
+            item.update(quiz_facts(page))
+        elif isinstance(page, StudyModule):
+            item.update(module_facts(page, final_quiz if final_quiz in readable else None))
     return item
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def corrections_shown(quiz):
+    """When a member sees the answers of their attempt: once they submit it,
+    or for a contest once it closes (``content_types.quizzes.corrections``)."""
+    return "after_close" if quiz.is_contest else "after_submit"
+
+
+def quiz_facts(quiz):
+    """What the app shows before a quiz starts, the same for every reader.
+
+    The caller's own standing (status, attempts used) is per user, so it is
+    not in the detail (cached per audience): ``GET /api/quizzes/<id>/attempts/``.
+    """
+    return {
+        "time_limit_minutes": quiz.time_limit_minutes,
+        "opens_at": _iso(quiz.opens_at),
+        "closes_at": _iso(quiz.closes_at),
+        "attempts_allowed": quiz.attempts_allowed,
+        "pass_mark": quiz.pass_mark,
+        "is_contest": quiz.is_contest,
+        "required_role": quiz.required_role or None,
+        "question_count": quiz.question_count,
+        "corrections": corrections_shown(quiz),
+    }
+
+
+def module_facts(module, final_quiz_id):
+    """A study module's schedule and size; ``final_quiz_id`` is None unless the
+    caller may read the module's final quiz."""
+    return {
+        "estimated_minutes": module.estimated_minutes,
+        "opens_on": _iso(module.opens_on),
+        "due_on": _iso(module.due_on),
+        "final_quiz": final_quiz_id,
+        "lessons_count": module.lessons().count(),
+    }
 
 
 def audio_summary(row, request):

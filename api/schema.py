@@ -81,7 +81,11 @@ SEARCH = [
 ]
 
 PAGE_FILTERS = [
-    _query("type", "Page type, e.g. `content_types.NewsArticle`, `content_types.PartyDocument`."),
+    _query(
+        "type",
+        "Page type, e.g. `content_types.NewsArticle`, `content_types.PartyDocument`, "
+        "`content_types.StudyModule`, `content_types.StudyLesson`, `content_types.Quiz`.",
+    ),
     _query("child_of", "Pages directly below this page id.", PAGE_ID),
     _query("descendant_of", "Pages anywhere below this page id.", PAGE_ID),
     _query("ancestor_of", "Pages above this page id.", PAGE_ID),
@@ -185,9 +189,59 @@ COMPONENTS = {
                         "type": "array",
                         "items": {"type": "object", "additionalProperties": True},
                     },
+                    "intro": {
+                        "type": "string",
+                        "description": "Study modules and quizzes: HTML with absolute links.",
+                    },
+                    "estimated_minutes": {
+                        "type": "integer",
+                        "description": "Lessons and study modules.",
+                    },
                 },
             },
+            {"$ref": "#/components/schemas/StudyModuleFacts"},
+            {"$ref": "#/components/schemas/QuizFacts"},
         ]
+    },
+    "StudyModuleFacts": {
+        "type": "object",
+        "description": "Study modules (also with `?fields=`).",
+        "properties": {
+            "opens_on": {"type": "string", "format": "date", "nullable": True},
+            "due_on": {"type": "string", "format": "date", "nullable": True},
+            "final_quiz": {
+                "type": "integer",
+                "nullable": True,
+                "description": "The final quiz's page id; null if none or not readable by "
+                "the caller.",
+            },
+            "lessons_count": {"type": "integer", "description": "Published lessons."},
+        },
+    },
+    "QuizFacts": {
+        "type": "object",
+        "description": "Quizzes (also with `?fields=`): the same for every reader. The "
+        "caller's own standing (status, attempts used) is "
+        "`GET /api/quizzes/{quiz_id}/attempts/`.",
+        "properties": {
+            "time_limit_minutes": {"type": "integer"},
+            "opens_at": {"type": "string", "format": "date-time", "nullable": True},
+            "closes_at": {"type": "string", "format": "date-time", "nullable": True},
+            "attempts_allowed": {"type": "integer"},
+            "pass_mark": {"type": "integer", "description": "Percent of correct answers."},
+            "is_contest": {"type": "boolean"},
+            "required_role": {
+                "type": "string",
+                "nullable": True,
+                "description": "Only members holding this office may take it.",
+            },
+            "question_count": {"type": "integer", "description": "Questions drawn."},
+            "corrections": {
+                "type": "string",
+                "enum": ["after_submit", "after_close"],
+                "description": "When a member sees the answers of their attempt.",
+            },
+        },
     },
     "Listing": {
         "type": "object",
@@ -262,8 +316,9 @@ def content_paths(result, generator, request, public):
         f"{WAGTAIL_PREFIX}pages/find/": _find_operation(),
         f"{WAGTAIL_PREFIX}pages/{{id}}/": _operation(
             "pages_detail",
-            "A page with its body as structured JSON (rich text with absolute links) "
-            "and, for news, documents and lessons, its audio.",
+            "A page with its body as structured JSON (rich text with absolute links), "
+            "for news, documents and lessons its audio, for modules and quizzes their "
+            "schedule and rules.",
             [ID, WINDOW[2]],
             {"$ref": "#/components/schemas/PageDetail"},
             "content",

@@ -4,7 +4,7 @@ from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail.api.v2.router import WagtailAPIRouter
 
-from . import accounts, interactive, sync
+from . import accounts, answers, interactive, sync
 from .exceptions import not_found
 from .files import ReaderDocumentsAPIViewSet, ReaderImagesAPIViewSet
 from .filters import MAX_ID
@@ -77,6 +77,7 @@ urlpatterns = [
         interactive.ModuleProgressView.as_view(),
         name="api_module_progress",
     ),
+    path("answers/<id:answer_id>/", answers.AnswerView.as_view(), name="api_answer"),
     path("questions/", interactive.QuestionsView.as_view(), name="api_questions"),
     path("questions/<id:question_id>/", interactive.QuestionView.as_view(), name="api_question"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),

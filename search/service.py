@@ -7,11 +7,14 @@ module turns that into the response body, with unit names for the facets.
 import logging
 
 from django.core.cache import cache
+from django.urls import reverse
+from wagtail.api.utils import get_full_url
 
 from content_types.models.audience import reader_branch_path
 from editorial.models import Unit
 
 from . import database, engine
+from .models import Kind
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +67,15 @@ def _backend_call(name, *args):
     return getattr(database, name)(*args), "database"
 
 
+def result_url(hit):
+    """Where a hit is read: a page at its own address; an answer, which has
+    no page, at the reader API's ``GET /api/answers/<id>/`` (absolute, from
+    ``WAGTAILAPI_BASE_URL`` as Wagtail's API addresses are)."""
+    if hit["kind"] == Kind.ANSWER:
+        return get_full_url(None, reverse("api_answer", args=[hit["object_id"]]))
+    return hit.get("url") or None
+
+
 def run_search(params, user):
     (count, hits, facets), backend = _backend_call("search", params, reader_branch_path(user))
     unit_ids = {hit["unit_id"] for hit in hits} | {value for value, _n in facets["unit"]}
@@ -74,7 +86,7 @@ def run_search(params, user):
             "kind": hit["kind"],
             "title": hit["title"],
             "number": hit.get("number") or None,
-            "url": hit.get("url") or None,
+            "url": result_url(hit),
             "unit": (
                 {"id": unit_id, "name": names.get(unit_id) or hit.get("unit_name", "")}
                 if (unit_id := hit.get("unit_id"))
@@ -106,7 +118,7 @@ def run_suggest(prefix, user, locale):
             "id": row["object_id"],
             "kind": row["kind"],
             "title": row["title"],
-            "url": row.get("url") or None,
+            "url": result_url(row),
         }
         for row in rows
     ], backend

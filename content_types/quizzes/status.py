@@ -21,6 +21,8 @@ class QuizStatus:
     attempts_left: int = 0
     open_attempt: QuizAttempt | None = None
     best_attempt: QuizAttempt | None = None
+    #: The refusal's ``ErrorCode`` when ``can_start`` is false ("" otherwise).
+    code: str = ""
 
 
 def _ranking_key(attempt):
@@ -36,12 +38,12 @@ def reader_status(quiz, user, *, now=None):
     try:
         check_can_take(quiz, user, now=now)
     except ServiceError as error:
-        can_start, reason = False, error.messages[0]
+        can_start, reason, code = False, error.messages[0], str(error.code)
     else:
-        can_start, reason = True, ""
+        can_start, reason, code = True, "", ""
     member = getattr(user, "member", None) if reader_branch_path(user) else None
     if member is None:
-        return QuizStatus(can_start, reason)
+        return QuizStatus(can_start, reason, code=code)
     attempts = list(QuizAttempt.objects.filter(quiz=quiz, member=member))
     closed = [attempt for attempt in attempts if attempt.submitted_at is not None]
     best = min(closed, key=_ranking_key, default=None)
@@ -52,4 +54,5 @@ def reader_status(quiz, user, *, now=None):
         attempts_left=max(quiz.attempts_allowed - len(attempts), 0),
         open_attempt=next((a for a in attempts if a.submitted_at is None), None),
         best_attempt=best,
+        code=code,
     )
