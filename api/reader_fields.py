@@ -43,6 +43,8 @@ class ReadableQuizField(serializers.Field):
         super().__init__(read_only=True, source="final_quiz_id", **kwargs)
 
     def to_representation(self, value):
+        if value is None:
+            return None
         return value if value in _readable_ids(self.context, {value}) else None
 
 
@@ -64,6 +66,16 @@ class CorrectionsShownField(serializers.Field):
 
     def to_representation(self, quiz):
         return corrections_shown(quiz)
+
+
+class OptionalChoiceField(serializers.Field):
+    """A choice left blank as null, as in the detail."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
 
 
 def intro_field():
@@ -89,7 +101,7 @@ QUIZ_FIELDS = [
     "attempts_allowed",
     "pass_mark",
     "is_contest",
-    "required_role",
+    APIField("required_role", serializer=OptionalChoiceField()),
     APIField("question_count", serializer=serializers.IntegerField(read_only=True)),
     APIField("corrections", serializer=CorrectionsShownField()),
 ]

@@ -104,7 +104,7 @@ def test_lessons_modules_and_quizzes_are_listed_with_their_reader_fields(unit_tr
         {
             "type": "content_types.Quiz",
             "fields": "time_limit_minutes,attempts_allowed,pass_mark,is_contest,"
-            "question_count,corrections,opens_at,closes_at",
+            "question_count,corrections,opens_at,closes_at,required_role",
         },
     ).json()["items"]
     assert {
@@ -116,8 +116,10 @@ def test_lessons_modules_and_quizzes_are_listed_with_their_reader_fields(unit_tr
             "is_contest",
             "question_count",
             "corrections",
+            "required_role",
         )
     } == {
+        "required_role": None,
         "time_limit_minutes": 10,
         "attempts_allowed": 2,
         "pass_mark": 50,
