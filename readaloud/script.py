@@ -107,9 +107,17 @@ def script_hash(segments):
     return digest.hexdigest()
 
 
+# espeak-ng 1.51's Vietnamese voice crashes (a segmentation fault) on some long
+# runs of words joined by hyphens ("ki-lô-mét"); spoken, a space is the same.
+_JOINING_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+
+
 def ssml(segments):
     """The segments as SSML for ``espeak-ng -m``: each followed by its pause."""
-    parts = (f'{escape(s.text)}<break time="{s.pause_ms}ms"/>' for s in segments)
+    parts = (
+        f'{escape(_JOINING_HYPHEN.sub(" ", s.text))}<break time="{s.pause_ms}ms"/>'
+        for s in segments
+    )
     return "<speak>" + "".join(parts) + "</speak>"
 
 

@@ -77,6 +77,11 @@ def _run(command, *, stdin=None):
             _("%(program)s took longer than %(seconds)s seconds.")
             % {"program": Path(command[0]).name, "seconds": RUN_TIMEOUT}
         ) from error
+    if result.returncode < 0:
+        raise SpeechError(
+            _("%(program)s stopped with signal %(signal)s.")
+            % {"program": Path(command[0]).name, "signal": -result.returncode}
+        )
     if result.returncode != 0:
         detail = result.stderr.decode(errors="replace").strip().splitlines()[-1:] or [""]
         raise SpeechError(

@@ -101,7 +101,8 @@ def test_a_missing_voice_is_a_failure_with_its_reason(unit_tree, settings):
     article = publish_news(unit_tree.province, "Tin lỗi")
     audio = audio_of(article)
     assert audio.state == AudioState.FAILED
-    assert audio.problem == "espeak-ng has no voice no-such-voice on the server."
+    # Stored in the site's language, for the editors.
+    assert audio.problem == "espeak-ng trên máy chủ không có giọng no-such-voice."
 
 
 def test_a_server_without_espeak_keeps_the_failure_and_the_api_gives_no_audio(
@@ -111,7 +112,7 @@ def test_a_server_without_espeak_keeps_the_failure_and_the_api_gives_no_audio(
     article = publish_news(unit_tree.province, "Tin lỗi")
     audio = audio_of(article)
     assert audio.state == AudioState.FAILED
-    assert audio.problem == "espeak-ng is not installed on the server."
+    assert audio.problem == "Máy chủ chưa cài espeak-ng."
     detail = Client().get(f"/api/v2/pages/{article.pk}/").json()
     assert detail["audio"] is None
 

@@ -78,5 +78,5 @@ def test_a_recording_that_cannot_be_decoded_fails_with_the_reason(unit_tree):
 
     audio = PageAudio.objects.get(page_id=lesson.pk)
     assert audio.state == AudioState.FAILED
-    assert audio.problem.startswith("ffprobe failed")
+    assert audio.problem.startswith("ffprobe bị lỗi: ")
     assert Client().get(f"/api/v2/pages/{lesson.pk}/").json()["audio"] is None

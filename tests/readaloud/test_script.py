@@ -1,5 +1,7 @@
 """What a page says: its script, in order, with pauses, cut into chunks."""
 
+from pathlib import Path
+
 import pytest
 
 from content_types.factories import publish_document, publish_news
@@ -13,6 +15,7 @@ from readaloud.script import (
     script_hash,
     ssml,
 )
+from readaloud.synthesis import synthesise
 
 from .conftest import body
 
@@ -94,3 +97,13 @@ def test_a_sentence_longer_than_a_chunk_is_cut_between_words():
     pieces = list(chunks([Segment(words)], 500))
     assert all(len(s.text) <= 500 for piece in pieces for s in piece)
     assert " ".join(s.text for piece in pieces for s in piece).split() == words.split()
+
+
+def test_words_joined_by_hyphens_that_crashed_espeak_ng_are_spoken(tmp_path):
+    """espeak-ng 1.51 died (SIGSEGV) on this page's text, which says
+    "ki-lô-mét": the voice now gets the words apart."""
+    lines = (Path(__file__).parent / "espeak_crash.txt").read_text().splitlines()
+    segments = [Segment(text, int(pause)) for pause, text in (line.split("\t") for line in lines)]
+    assert any("ki-lô-mét" in segment.text for segment in segments)
+    made = synthesise(segments, tmp_path)
+    assert made.duration_seconds > 60
