@@ -5,6 +5,9 @@ means the database fallback only. ``SEARCH_INDEX`` is the alias searches use;
 each rebuild writes a new index behind it. ``SEARCH_ENGINE_TIMEOUT``,
 ``SEARCH_ENGINE_FAILURES_TO_OPEN`` and ``SEARCH_ENGINE_RETRY_AFTER`` bound
 what an engine outage costs a search (``engine.breaker``).
+``SEARCH_ENGINE_ADMIN_TIMEOUT``, ``SEARCH_ENGINE_ADMIN_RETRIES`` and
+``SEARCH_ENGINE_ADMIN_BACKOFF`` give index administration and a rebuild's
+loading the time a slow node needs (``search.index_admin``).
 """
 
 from django.conf import settings
@@ -20,6 +23,24 @@ def index_alias():
 
 def timeout():
     return getattr(settings, "SEARCH_ENGINE_TIMEOUT", 5)
+
+
+def admin_timeout():
+    """Seconds an index administration call (create, settings, refresh, flush,
+    alias swap, delete) or a rebuild's bulk batch may take: far longer than a
+    search may (``timeout``), since nobody waits on it."""
+    return getattr(settings, "SEARCH_ENGINE_ADMIN_TIMEOUT", 300)
+
+
+def admin_retries():
+    """How many more times such a call is tried after a timeout, a refused
+    connection or a 5xx answer."""
+    return getattr(settings, "SEARCH_ENGINE_ADMIN_RETRIES", 4)
+
+
+def admin_backoff():
+    """Seconds before the first retry; each next wait is twice as long (at most 60 s)."""
+    return getattr(settings, "SEARCH_ENGINE_ADMIN_BACKOFF", 2)
 
 
 def replicas():

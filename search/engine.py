@@ -13,7 +13,7 @@ Outages are cheap: a circuit breaker per engine address (``breaker()``,
 after ``SEARCH_ENGINE_FAILURES_TO_OPEN`` failed calls in a row, so searches
 answer from the database fallback at once instead of each waiting for a
 timeout. Documents are written with external versions (``apply``,
-``bulk_index``): the engine keeps the highest version of each, so changes
+``bulk``): the engine keeps the highest version of each, so changes
 applied out of order never leave an older document behind.
 """
 
@@ -34,11 +34,12 @@ from elasticsearch_dsl import (
     token_filter,
 )
 from opensearchpy import OpenSearch, helpers
-from opensearchpy.exceptions import NotFoundError, OpenSearchException
+from opensearchpy.exceptions import OpenSearchException
 
 from content_types.models.audience import ReaderRule
 
 from . import conf
+from .models import RebuildRun
 from .outage import EngineSkipped as EngineSkipped
 from .outage import EngineUnavailable as EngineUnavailable
 from .outage import breaker_state as breaker_state
@@ -149,67 +150,38 @@ def new_index_name():
     return f"{conf.index_alias()}_{time.strftime('%Y%m%d%H%M%S')}_{time.time_ns() % 1_000_000:06d}"
 
 
-def create_index(name):
-    client().indices.create(index=name, body=index_body())
-
-
-# While a rebuild loads a new index nobody searches it yet: no refreshes, no
-# replicas to copy to and no flush per request, then all of them back at once.
-LOADING_SETTINGS = {
-    "refresh_interval": "-1",
-    "number_of_replicas": 0,
-    "translog.durability": "async",
-}
-
-
-def start_loading(name):
-    client().indices.put_settings(index=name, body={"index": LOADING_SETTINGS})
-
-
-def finish_loading(name):
-    es = client()
-    es.indices.put_settings(
-        index=name,
-        body={
-            "index": {
-                "refresh_interval": "1s",
-                "number_of_replicas": conf.replicas(),
-                "translog.durability": "request",
-            }
-        },
-    )
-    es.indices.refresh(index=name)
-    # Loaded with an asynchronous translog: commit it to disk before searches
-    # use it, or a node killed later comes back without the loaded documents.
-    es.indices.flush(index=name)
-
-
 def ensure_index():
-    """Create an index behind the alias if there is none yet; return the alias."""
+    """Create an index behind the alias if there is none yet; return the alias.
+
+    Index administration is slower than a search: it gets its own timeout
+    (``search.index_admin`` has the rebuild's, with retries)."""
     alias = conf.index_alias()
     es = client()
     if not es.indices.exists_alias(name=alias):
         name = new_index_name()
-        create_index(name)
-        es.indices.update_aliases(body={"actions": [{"add": {"index": name, "alias": alias}}]})
+        slow = {"request_timeout": conf.admin_timeout()}
+        es.indices.create(index=name, body=index_body(), **slow)
+        es.indices.update_aliases(
+            body={"actions": [{"add": {"index": name, "alias": alias}}]}, **slow
+        )
     return alias
 
 
-def swap_alias(new_index):
-    """Point the alias at ``new_index`` in one step and drop the indexes it left."""
-    alias = conf.index_alias()
-    es = client()
-    try:
-        old = list(es.indices.get_alias(name=alias))
-    except NotFoundError:
-        old = []
-    actions = [{"remove": {"index": name, "alias": alias}} for name in old]
-    actions.append({"add": {"index": new_index, "alias": alias}})
-    es.indices.update_aliases(body={"actions": actions})
-    for name in old:
-        if name != new_index:
-            es.indices.delete(index=name, ignore_unavailable=True)
-    return old
+def loading_indexes():
+    """The new indexes that unfinished rebuilds are loading behind the alias.
+
+    The outbox writes its changes to them as well as to the alias: a change
+    applied now to the old index alone would be missing from the new one
+    once the rebuild (or its resumption) swaps the alias, if the rebuild had
+    already read that item. Its version is higher than the rebuild's, so the
+    rebuild's own copy of the item, arriving later, is refused as older."""
+    names = RebuildRun.objects.unfinished().filter(alias=conf.index_alias())
+    return [
+        name
+        for name in names.values_list("index", flat=True)
+        # Writing to an index that is gone would create it with no mappings.
+        if client().indices.exists(index=name)
+    ]
 
 
 def document_source(record, reader_paths):
@@ -239,7 +211,7 @@ def _versioned(version):
     return {"version": version, "version_type": "external"}
 
 
-def _index_actions(entries, index, version):
+def index_actions(entries, index, version):
     for record, reader_paths in entries:
         yield {
             "_op_type": "index",
@@ -258,8 +230,11 @@ def _already_done(error):
     return outcome.get("status") == 409 or ("delete" in error and outcome.get("status") == 404)
 
 
-def _bulk(actions, refresh):
-    """Send ``actions``; return how many the index took or already had newer."""
+def bulk(actions, refresh, **options):
+    """Send ``actions``; return how many the index took or already had newer.
+
+    ``options`` go to each bulk request (``request_timeout``). Documents the
+    node rejects as too busy (429) are sent again after a wait."""
     ok, errors = helpers.bulk(
         client(),
         actions,
@@ -267,6 +242,8 @@ def _bulk(actions, refresh):
         raise_on_error=False,
         chunk_size=1000,
         max_chunk_bytes=20 * 1024 * 1024,
+        max_retries=3,
+        **options,
     )
     refused = [e for e in errors if not _already_done(e)]
     if refused:
@@ -274,21 +251,15 @@ def _bulk(actions, refresh):
     return ok + len(errors)
 
 
-def bulk_index(entries, index, *, version, refresh=False):
-    """Send ``(record, reader paths)`` pairs to ``index`` as ``version``."""
-    try:
-        return _bulk(_index_actions(entries, index, version), refresh)
-    except OpenSearchException as error:
-        raise EngineUnavailable(str(error)) from error
-
-
 def _apply(written, removed, version):
-    alias = ensure_index()
-    deletes = [
-        {"_op_type": "delete", "_index": alias, "_id": key, **_versioned(version)}
-        for key in removed
-    ]
-    return _bulk([*_index_actions(written, alias, version), *deletes], conf.refresh())
+    actions = []
+    for index in [ensure_index(), *loading_indexes()]:
+        actions += index_actions(written, index, version)
+        actions += [
+            {"_op_type": "delete", "_index": index, "_id": key, **_versioned(version)}
+            for key in removed
+        ]
+    return bulk(actions, conf.refresh())
 
 
 def apply(written, removed, version):

@@ -5,6 +5,7 @@ study module, a ready answer) flattened to plain text with its filters and its
 audience. The database fallback searches these rows; the OpenSearch index is
 built from them. ``IndexChange`` is the outbox: a change written in the same
 transaction as the content, removed only once the engine has taken it.
+``RebuildRun`` records a rebuild's progress, so that an interrupted one resumes.
 """
 
 from django.db import models
@@ -109,3 +110,53 @@ class IndexVersion(models.Model):
 
     def __str__(self):
         return str(self.pk)
+
+
+class RebuildRunQuerySet(models.QuerySet):
+    def unfinished(self):
+        """Runs that neither swapped the alias nor were abandoned: killed or failed."""
+        return self.filter(status__in=[RebuildRun.Status.RUNNING, RebuildRun.Status.FAILED])
+
+
+class RebuildRun(models.Model):
+    """One rebuild of the engine index, and how far it got (``search.rebuild``).
+
+    Keys are loaded in a fixed order (``rebuild.key_order``), so ``last_key``
+    is enough to continue: an interrupted run (killed, or the engine gave up
+    after its retries) is resumed by the next ``rebuild_search_index``, which
+    loads the rest into the same ``index`` with the same ``version`` and then
+    swaps the alias. ``covered`` is the last outbox row queued before the run
+    read any content: those rows are covered by the rebuild and deleted when
+    it finishes; later ones are not.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        FAILED = "failed", _("Failed")
+        FINISHED = "finished", _("Finished")
+        ABANDONED = "abandoned", _("Abandoned")
+
+    index = models.CharField(max_length=255)
+    alias = models.CharField(max_length=255)
+    # A digest of the index settings and mappings: a run made with other
+    # mappings (new code since) is not resumed.
+    mapping = models.CharField(max_length=64)
+    version = models.PositiveBigIntegerField()
+    covered = models.PositiveBigIntegerField()
+    last_key = models.CharField(max_length=40, blank=True)
+    items_done = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RebuildRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("search index rebuild")
+        verbose_name_plural = _("search index rebuilds")
+
+    def __str__(self):
+        return f"{self.index} ({self.status})"

@@ -250,6 +250,8 @@ SEARCH_INDEX = env("SEARCH_INDEX", "stdv_archive")
 SEARCH_ENGINE_TIMEOUT = float(env("SEARCH_ENGINE_TIMEOUT", "5"))
 SEARCH_ENGINE_FAILURES_TO_OPEN = int(env("SEARCH_ENGINE_FAILURES_TO_OPEN", "3"))
 SEARCH_ENGINE_RETRY_AFTER = float(env("SEARCH_ENGINE_RETRY_AFTER", "30"))
+# Index administration and a rebuild's loading (search/index_admin.py).
+SEARCH_ENGINE_ADMIN_TIMEOUT = float(env("SEARCH_ENGINE_ADMIN_TIMEOUT", "300"))
 # How long a deleted document's version is remembered (index.gc_deletes).
 SEARCH_INDEX_GC_DELETES = env("SEARCH_INDEX_GC_DELETES", "1h")
 if OPENSEARCH_URL:
