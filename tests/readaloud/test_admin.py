@@ -178,13 +178,14 @@ def test_the_preview_plays_the_audio_and_shows_its_state(client, unit_tree, edit
     html = preview(client, article)
 
     assert f'<audio controls preload="none" src="/media/{audio.file.name}">' in html
-    assert f"Audio made ({seconds // 60}:{seconds % 60:02d})" in html
-    assert "will be made again" not in html
+    # The preview is the page in its own language (Vietnamese).
+    assert f"Đã tạo âm thanh ({seconds // 60}:{seconds % 60:02d})" in html
+    assert "sẽ được tạo lại" not in html
 
     edited = preview(
         client, article, body=streamfield([("paragraph", rich_text("<p>Nội dung mới.</p>"))])
     )
-    assert "the audio will be made again when it is published" in edited
+    assert "âm thanh sẽ được tạo lại khi xuất bản" in edited
 
 
 def test_readers_hear_the_audio_without_the_editors_notes(client, unit_tree):
@@ -192,7 +193,7 @@ def test_readers_hear_the_audio_without_the_editors_notes(client, unit_tree):
     audio = PageAudio.objects.get(page_id=article.pk)
     html = client.get(article.url).content.decode()
     assert f'<audio controls preload="none" src="/media/{audio.file.name}">' in html
-    assert "Audio made" not in html
+    assert "Đã tạo âm thanh" not in html
 
 
 def test_the_preview_of_a_failed_audio_shows_the_reason(client, unit_tree, editor, settings):
@@ -202,5 +203,8 @@ def test_the_preview_of_a_failed_audio_shows_the_reason(client, unit_tree, edito
 
     html = preview(client, article)
 
-    assert "Audio failed: espeak-ng has no voice no-such-voice on the server." in html
+    assert (
+        "Tạo âm thanh không thành công: espeak-ng trên máy chủ không có giọng no-such-voice."
+        in html
+    )
     assert "<audio" not in html
