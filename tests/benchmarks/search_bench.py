@@ -9,8 +9,10 @@ scripts/test-services.sh), it:
    with ``import_content --publish``: Vietnamese-like text of 6,000 syllables
    drawn by Zipf's law (the party's words among the commonest), document
    numbers, PDF attachments on one in twenty documents;
-2. rebuilds the database records only and times a mix of 200 queries on the
-   database fallback, at 1 and 16 concurrent clients;
+2. rebuilds the database records only, prints ``EXPLAIN ANALYZE`` of the
+   fallback's main query for three queries of the mix (PostgreSQL), and
+   times a mix of 200 queries on the database fallback, at 1 and 16
+   concurrent clients (``--database-only`` stops here: no engine needed);
 3. imports the rest up to --items, runs ``rebuild_search_index`` (real pages ->
    records -> bulk into a new index -> alias swap) and prints its rate;
 4. times the same mix on OpenSearch at 1 and 16 clients, and 200 prefixes
@@ -31,6 +33,9 @@ on the same database imports only what is missing (and then skips step 2).
     # smaller
     uv run bash scripts/test-services.sh uv run python tests/benchmarks/search_bench.py \
         --items 20000 --db-items 5000
+    # the database fallback alone (PostgreSQL only, no engine)
+    DATABASE_URL=postgres://.../stdv_search_bench uv run python \
+        tests/benchmarks/search_bench.py --db-items 20000 --database-only
 """
 
 import argparse
@@ -242,13 +247,17 @@ class Server:
     def __init__(self, engine_url):
         import socket
 
+        from django.conf import settings
+
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-            "SECRET_KEY": "benchmark-only",
+            # Reader tokens are keyed with SECRET_KEY: the server must use the
+            # key the benchmark issued its token under.
+            "SECRET_KEY": settings.SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",
             "LOG_LEVEL": "ERROR",
@@ -333,6 +342,22 @@ def stock_wagtail(engine_url, mix, warm_up, warm_up_seconds):
         )
 
 
+def explain_fallback(mix, count=3):
+    """Print ``EXPLAIN ANALYZE`` of the database fallback's main query (the
+    one scan for count, facets and rank) for the first ``count`` word queries
+    of the mix, as an anonymous reader: on PostgreSQL the plan should show
+    the word index (``Bitmap Index Scan on search_record_folded_words``)."""
+    from search.database import matching
+    from search.params import SearchParams
+    from search.text import parse_query
+
+    queries = [params["q"] for params, _token in mix if len(params) == 1][:count]
+    for q in queries:
+        params = SearchParams(parsed=parse_query(q), locale="vi")
+        plan = matching(params, None).explain(analyze=True)
+        print(f"EXPLAIN ANALYZE, database fallback, q={q!r}:\n{plan}", flush=True)
+
+
 def keep_running(seconds, run):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -366,12 +391,17 @@ def main():
     parser.add_argument("--target-p95", type=float, default=150.0)
     parser.add_argument("--target-rate", type=float, default=500.0)
     parser.add_argument("--warm-up", type=float, default=60.0, help="seconds per back end")
+    parser.add_argument(
+        "--database-only",
+        action="store_true",
+        help="stop after the database fallback phase (PostgreSQL only, no engine needed)",
+    )
     args = parser.parse_args()
 
     # The import runs with Wagtail's database search backend, as in the import
     # benchmark; archive search gets the engine explicitly below.
     engine_url = os.environ.pop("OPENSEARCH_URL", None)
-    if not engine_url:
+    if not engine_url and not args.database_only:
         sys.exit("OPENSEARCH_URL is not set: run through scripts/test-services.sh")
 
     import django
@@ -394,6 +424,8 @@ def main():
 
     create_database_if_missing(connection)
     call_command("migrate", verbosity=0)
+    # The server runs production settings: without REDIS_URL their cache is a table.
+    call_command("createcachetable", "cache_table", verbosity=0)
     call_command("seed_demo", size="small", no_progress=True, stdout=io.StringIO())
     units = list(Unit.objects.filter(home_page__isnull=False).order_by("path"))
     member = Member.objects.active().select_related("user").first()
@@ -443,6 +475,8 @@ def main():
     else:
         db_report = rebuild(use_engine=False)
         print(f"database records: {db_report.records} in {db_report.seconds:.0f} s", flush=True)
+        if connection.vendor == "postgresql":
+            explain_fallback(mix)
         server = Server(None)
         try:
             warm_up_server(server, warm_up, raw_token, args.warm_up, "database fallback")
@@ -458,6 +492,8 @@ def main():
                 )
         finally:
             server.stop()
+    if args.database_only:
+        return
 
     # OpenSearch at --items
     import_up_to(args.items)
