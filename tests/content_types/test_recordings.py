@@ -184,9 +184,10 @@ def test_a_party_document_refuses_an_attached_recording(unit_tree, admin_client)
         )
     assert response.status_code == 200
     errors = response.context["form"].formsets["attachments"].forms[0].errors["document"]
+    # The admin speaks the editor's language (Vietnamese by default).
     assert errors == [
-        f"“{recording.filename}” is a sound recording. A party document attaches only PDF, Word "
-        "(DOCX) files or photos; a recording belongs in a lesson's audio."
+        f"“{recording.filename}” là bản ghi âm. Văn bản của Đảng chỉ đính kèm tệp PDF, Word "
+        "(DOCX) hoặc ảnh chụp; bản ghi âm dùng cho phần nghe của bài học."
     ]
     assert not PartyDocument.objects.exists()
 

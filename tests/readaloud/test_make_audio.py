@@ -6,6 +6,7 @@ import random
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from content_types.factories import publish_news
 from readaloud import backfill
@@ -33,9 +34,11 @@ def pages(unit_tree, settings):
 
 
 def make_audio(*args):
-    """Run the command; returns (stdout, stderr)."""
+    """Run the command (in English: it speaks the site's language, Vietnamese,
+    by default); returns (stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
-    call_command("make_audio", *args, stdout=out, stderr=err)
+    with translation.override("en"):
+        call_command("make_audio", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -156,7 +159,7 @@ def test_an_interrupted_run_says_how_to_resume(pages, monkeypatch):
 
     monkeypatch.setattr(backfill, "make_audio", interrupted_at_the_third_page)
     out, err = io.StringIO(), io.StringIO()
-    with pytest.raises(CommandError, match=r"Interrupted\.") as raised:
+    with pytest.raises(CommandError, match=r"Interrupted\.") as raised, translation.override("en"):
         call_command("make_audio", "--all", "--unit", "TN", stdout=out, stderr=err)
     assert raised.value.returncode == 130
     assert "2 made," in out.getvalue()
