@@ -3,6 +3,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from wagtail.models import Collection, Locale, Page
+from wagtail.users.models import UserProfile
 
 from editorial.factories import UserFactory, make_unit
 from editorial.models import BoardRole, UnitLevel
@@ -69,6 +70,17 @@ def build_unit_tree(*, board_on_branch=False):
 @pytest.fixture
 def unit_tree(db):
     return build_unit_tree()
+
+
+@pytest.fixture
+def editor(client, unit_tree, board_user):
+    """A district editor signed in to the admin (``client``), reading it in English."""
+    user = board_user(unit_tree.district)
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    client.force_login(user)
+    return user
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from wagtail.test.utils.form_data import (
     rich_text,
     streamfield,
 )
-from wagtail.users.models import UserProfile
 
 from content_types.extraction import FileKind, detect_kind
 from content_types.models import AttachmentText, PartyDocument, StudyLesson
@@ -54,17 +53,6 @@ def make_sound(extension="mp3", seconds=2, *options):
             check=True,
         )
         return path.read_bytes()
-
-
-@pytest.fixture
-def editor(client, unit_tree, board_user):
-    """A district editor signed in to the admin, reading it in English."""
-    user = board_user(unit_tree.district)
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    client.force_login(user)
-    return user
 
 
 def upload(client, unit, name, content, title="Bài đọc"):

@@ -13,7 +13,6 @@ from wagtail.test.utils.form_data import (
     rich_text,
     streamfield,
 )
-from wagtail.users.models import UserProfile
 
 from content_types.factories import news_index, publish_news
 from editorial.factories import UserFactory
@@ -22,17 +21,6 @@ from readaloud.models import AudioSource, AudioState, PageAudio
 from .conftest import body
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client, unit_tree, board_user):
-    """A district editor signed in to the admin, reading it in English."""
-    user = board_user(unit_tree.district)
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    client.force_login(user)
-    return user
 
 
 def remake(client, page):

@@ -22,7 +22,6 @@ from openpyxl import load_workbook
 from PIL import Image
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.users.models import UserProfile
 
 from content_types.extraction import extract_text
 from content_types.models import AttachmentText, PartyDocument
@@ -204,17 +203,6 @@ def huge_png(side=11000):
     out = io.BytesIO()
     Image.new("1", (side, side)).save(out, "PNG", optimize=True)
     return out.getvalue()
-
-
-@pytest.fixture
-def editor(client, unit_tree, board_user):
-    """A district editor signed in to the admin, reading it in English."""
-    user = board_user(unit_tree.district)
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    client.force_login(user)
-    return user
 
 
 def upload(client, view, name, content, collection):
