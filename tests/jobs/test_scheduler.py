@@ -121,6 +121,7 @@ def test_the_scheduler_runs_the_platform_jobs(process_env):
         "clear_sessions",
         "prune_job_history",
         "requeue_waiting_files",
+        "requeue_stale_audio",
     }
     assert set(ScheduledRun.objects.values_list("outcome", flat=True)) == {"succeeded"}
 
