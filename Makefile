@@ -7,7 +7,7 @@ PYTHON_VERSION := 3.11
 export UV_PYTHON := $(PYTHON_VERSION)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test venv lint format messages clean
+.PHONY: run test venv reader lint format messages clean
 
 # uv itself comes from PyPI into a project-local folder when the machine lacks it.
 $(UV):
@@ -19,7 +19,19 @@ $(UV):
 
 venv: .venv/.synced
 
-run: venv
+# The members' reader app (reader/frontend): npm packages from the lock file,
+# then esbuild writes reader/static/reader/ (see docs/reader-app.md).
+READER_SOURCES := $(shell find reader/frontend/src reader/frontend/icons -type f 2>/dev/null) \
+	reader/frontend/build.mjs reader/frontend/package-lock.json
+reader/frontend/node_modules/.package-lock.json: reader/frontend/package-lock.json
+	cd reader/frontend && npm ci --no-audit --no-fund
+
+reader/static/reader/build.json: reader/frontend/node_modules/.package-lock.json $(READER_SOURCES)
+	cd reader/frontend && npm run build
+
+reader: reader/static/reader/build.json
+
+run: venv reader
 	bash scripts/speech-tools.sh
 	$(UV) run python manage.py migrate --noinput
 	$(UV) run python manage.py seed_demo --size small
@@ -34,7 +46,7 @@ run: venv
 # The stack test (tests/stack/: nginx, two gunicorns, workers, schedulers, Redis,
 # OpenSearch, under faults) runs after it, alone, on the same services; its
 # figures are printed from .run/stack-report.md. Both run; either failing fails.
-test: venv lint
+test: venv reader lint
 	$(UV) run python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=deploy-check-$$RANDOM$$RANDOM-0123456789abcdefghijklmnopqrstuvwxyz-0123456789 \
 		ALLOWED_HOSTS=stdv.example.vn $(UV) run python manage.py check --deploy --fail-level WARNING
@@ -60,4 +72,4 @@ messages: venv
 	$(UV) run python manage.py compilemessages --ignore=.venv --ignore=.cache
 
 clean:
-	rm -rf .venv .run db.sqlite3 .test-media
+	rm -rf .venv .run db.sqlite3 .test-media reader/static/reader reader/frontend/node_modules

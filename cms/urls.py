@@ -34,7 +34,8 @@ if settings.DEBUG:
 # Uploaded files pass the API's audience check (api/media.py), in every setting.
 urlpatterns += [path("media/<path:path>", serve_media, name="media")]
 
-urlpatterns += [path("", include(wagtail_urls))]
+# The reader app's service worker and manifest, at the root (reader/).
+urlpatterns += [path("", include("reader.urls")), path("", include(wagtail_urls))]
 
 # Errors outside REST framework: JSON under /api/, the Vietnamese page elsewhere.
 handler500 = "cms.errors.server_error"

@@ -1,7 +1,11 @@
+import itertools
+import os
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import sync_playwright
 from wagtail.models import Collection, Locale, Page
 from wagtail.users.models import UserProfile
 
@@ -93,3 +97,51 @@ def board_user(db):
         return user
 
     return make
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (tests/e2e/, tests/reader/)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    # Playwright's sync API runs an event loop in the test's thread, which makes
+    # Django refuse the test's own ORM calls; allowed for this module only.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def screenshot(request):
+    """``screenshot(page, name)`` keeps numbered PNGs under test-output/e2e/<test>/."""
+    folder = Path(request.config.rootpath) / "test-output" / "e2e" / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    counter = itertools.count(1)
+
+    def take(page, name):
+        page.screenshot(path=str(folder / f"{next(counter):02d}-{name}.png"), full_page=True)
+
+    return take

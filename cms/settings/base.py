@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "workflows",
     "api",
     "search",
+    "reader",
     # Before django_tasks_db: its db_worker command is ours (with a heartbeat).
     "jobs",
     "django_tasks",

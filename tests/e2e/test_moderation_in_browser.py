@@ -6,10 +6,7 @@ the unit's approver logs in and approves it; the public API then returns it.
 A screenshot of each step is kept under ``test-output/e2e/<test>/``.
 """
 
-import itertools
 import json
-import os
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -21,54 +18,8 @@ from editorial.factories import UserFactory, make_unit
 from editorial.models import BoardRole, UnitLevel
 from editorial.provisioning import add_board_member, provision_board
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "secret-pass-123"  # UserFactory's
 TITLE = "Xã Dân Tiến ra quân làm đường nông thôn"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
-    # Playwright's sync API runs an event loop in the test's thread, which makes
-    # Django refuse the test's own ORM calls; allowed for this module only.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def screenshot(request):
-    folder = Path(request.config.rootpath) / "test-output" / "e2e" / request.node.name
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.png"):
-        old.unlink()
-    counter = itertools.count(1)
-
-    def take(page, name):
-        page.screenshot(path=str(folder / f"{next(counter):02d}-{name}.png"), full_page=True)
-
-    return take
 
 
 def grassroots_with_board_team():

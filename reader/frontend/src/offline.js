@@ -1,0 +1,63 @@
+// Saving for offline: a document's detail and its files go into the
+// "stdv-saved" cache, which the service worker answers from with no network.
+// Files come in byte ranges, so a dropped connection resumes where it stopped.
+import { request } from "./api.js";
+import * as store from "./store.js";
+
+export const SAVED_CACHE = "stdv-saved";
+const CHUNK = 256 * 1024;
+const ATTEMPTS = 6;
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The whole file at `url`, fetched in ranges; each failed range is retried from its first byte. */
+export async function downloadResumable(url, onProgress = () => {}) {
+  const parts = [];
+  let received = 0;
+  let total = null;
+  let failures = 0;
+  while (total === null || received < total) {
+    try {
+      const response = await fetch(url, {
+        headers: { Range: `bytes=${received}-${received + CHUNK - 1}` },
+        credentials: "same-origin",
+      });
+      if (response.status === 200) {
+        const whole = await response.blob();
+        return whole;
+      }
+      if (response.status !== 206) throw new Error(`HTTP ${response.status}`);
+      total = Number(response.headers.get("Content-Range").split("/")[1]);
+      const part = await response.arrayBuffer();
+      parts.push(part);
+      received += part.byteLength;
+      failures = 0;
+      onProgress(received, total);
+    } catch (error) {
+      failures += 1;
+      if (failures >= ATTEMPTS) throw error;
+      await pause(500 * failures);
+    }
+  }
+  return new Blob(parts);
+}
+
+export async function saveForOffline(detail) {
+  const cache = await caches.open(SAVED_CACHE);
+  for (const file of detail.attachments || []) {
+    const blob = await downloadResumable(file.url);
+    await cache.put(file.url, new Response(blob, { headers: { "Content-Length": String(blob.size) } }));
+  }
+  const detailPath = `/api/v2/pages/${detail.id}/`;
+  await cache.put(detailPath, new Response(JSON.stringify(detail), {
+    headers: { "Content-Type": "application/json" },
+  }));
+  await store.save({ id: detail.id, title: detail.title, number: detail.number, date: detail.issued_on });
+}
+
+/** Keep the open study module's lessons (and the feeds' items) readable offline. */
+export async function prefetch(ids) {
+  for (const id of ids) {
+    await request(`/api/v2/pages/${id}/`).catch(() => null);
+  }
+}

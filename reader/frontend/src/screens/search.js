@@ -1,0 +1,57 @@
+// Search: one box, with or without diacritics, document numbers typed any
+// way; facets narrow the results; highlights show where the words are.
+import { html } from "htm/preact";
+import { useEffect, useState } from "preact/hooks";
+import { request } from "../api.js";
+import { t } from "../i18n.js";
+import { Problem, RichText } from "../ui.js";
+
+function target(result) {
+  return result.kind === "answer" ? `#/tra-loi/${result.id}` : `#/muc/${result.id}`;
+}
+
+export function Search({ query: initial = "" }) {
+  const [query, setQuery] = useState(initial);
+  const [kind, setKind] = useState("");
+  const [found, setFound] = useState(null);
+  const [error, setError] = useState(null);
+
+  async function run(text, facet = kind) {
+    if (!text.trim()) return;
+    const params = new URLSearchParams({ q: text });
+    if (facet) params.set("kind", facet);
+    setError(null);
+    try {
+      setFound(await request(`/api/search/?${params}`));
+    } catch (problem) {
+      setError(problem);
+    }
+  }
+
+  useEffect(() => {
+    if (initial) run(initial);
+  }, []);
+
+  return html`<section>
+    <h1>${t("search")}</h1>
+    <form role="search" class="search" onSubmit=${(event) => { event.preventDefault(); run(query); }}>
+      <label class="visually-hidden" for="q">${t("search")}</label>
+      <input id="q" type="search" name="q" value=${query} placeholder=${t("searchPlaceholder")}
+        onInput=${(event) => setQuery(event.target.value)} />
+      <button type="submit">${t("search")}</button>
+    </form>
+    <${Problem} error=${error} />
+    ${found && html`<p role="status">${t("results", { count: found.count })}</p>
+      <div class="facets">${(found.facets?.kind || []).map((facet) => html`<button
+        aria-pressed=${kind === facet.value}
+        onClick=${() => { const next = kind === facet.value ? "" : facet.value; setKind(next); run(query, next); }}>
+        ${facet.label || facet.value} (${facet.count})</button>`)}</div>
+      <ul class="items">${found.results.map((result) => html`<li class="item">
+        <a href=${target(result)} data-testid="result">
+          <span class="item-title">${result.title}</span>
+          <span class="item-meta">${[result.number, result.unit?.name].filter(Boolean).join(" · ")}</span>
+        </a>
+        <${RichText} className="highlight" value=${result.highlight} />
+      </li>`)}</ul>`}
+  </section>`;
+}

@@ -1,0 +1,2 @@
+// Study, quizzes and questions: routes added by their screens.
+export const STUDY_ROUTES = {};
