@@ -248,6 +248,7 @@ def page_detail(page, request, files):
                 for attachment in page.attachments.select_related("document")
                 if attachment.document_id in files
             ],
+            relations=document_relations(page, request),
         )
     elif hasattr(page, "intro"):
         linked = rich_text_page_ids(page.intro)
@@ -265,6 +266,29 @@ def page_detail(page, request, files):
         elif isinstance(page, StudyModule):
             item.update(module_facts(page, final_quiz if final_quiz in readable else None))
     return item
+
+
+def document_relations(document, request):
+    """The documents this one amends, replaces, implements or guides, and those
+    that do so to it, that the caller may read (three queries). The label reads
+    from this document: "Amends 05-NQ/TU", "Amended by 619-BC/ĐUK"."""
+    related = document.related_documents()
+    readable = set(
+        readable_pages(request.user)
+        .filter(pk__in=[other.pk for _label, other, _kind in related])
+        .values_list("pk", flat=True)
+    )
+    return [
+        {
+            "id": other.pk,
+            "label": str(label),
+            "kind": kind,
+            "number": other.number,
+            "title": other.title,
+        }
+        for label, other, kind in related
+        if other.pk in readable
+    ]
 
 
 def _iso(value):

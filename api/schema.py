@@ -197,6 +197,25 @@ COMPONENTS = {
                         "type": "integer",
                         "description": "Lessons and study modules.",
                     },
+                    "relations": {
+                        "type": "array",
+                        "description": "Party documents: the documents it amends, replaces, "
+                        "implements or guides and those that do so to it, readable by the caller.",
+                        "items": {
+                            "type": "object",
+                            "required": ["id", "label", "kind", "number", "title"],
+                            "properties": {
+                                "id": {"type": "integer"},
+                                "label": {"type": "string"},
+                                "kind": {
+                                    "type": "string",
+                                    "enum": ["amends", "replaces", "implements", "guides"],
+                                },
+                                "number": {"type": "string"},
+                                "title": {"type": "string"},
+                            },
+                        },
+                    },
                 },
             },
             {"$ref": "#/components/schemas/StudyModuleFacts"},

@@ -13,7 +13,13 @@ import pytest
 from django.test import Client
 from wagtail.blocks import StreamValue
 
-from content_types.models import AnswerEntry, Audience, StudyLesson
+from content_types.models import (
+    AnswerEntry,
+    Audience,
+    DocumentRelation,
+    RelationKind,
+    StudyLesson,
+)
 from search.rebuild import rebuild
 from tests.api.conftest import (  # noqa: F401 (fixtures, registered by their names)
     _fresh_throttles,
@@ -253,3 +259,23 @@ def test_a_members_etag_does_not_open_an_answer_to_another_caller(api, answers):
     replayed = api("sibling branch").get(url, HTTP_IF_NONE_MATCH=etag)
 
     assert replayed.status_code == 404
+
+
+def test_document_relations_name_only_documents_the_caller_may_read(audience_content, api):
+    """The public document implements the branch-only one: its detail lists
+    that relation to the branch's members, and to nobody else, not even its number."""
+    public = audience_content.documents["public"]
+    hidden = audience_content.documents["branch only"]
+    public.relations.add(DocumentRelation(kind=RelationKind.IMPLEMENTS, target=hidden))
+    public.save_revision().publish()
+
+    detail = api("branch").get(f"{PAGES}{public.pk}/").json()
+    assert [(r["id"], r["kind"], r["number"]) for r in detail["relations"]] == [
+        (hidden.pk, "implements", hidden.number)
+    ]
+    assert hidden.number in detail["relations"][0]["label"]
+    for reader in ("anonymous", "sibling branch", "parent unit"):
+        response = api(reader).get(f"{PAGES}{public.pk}/")
+        assert response.status_code == 200
+        assert response.json()["relations"] == []
+        assert hidden.number not in response.content.decode()

@@ -41,9 +41,9 @@ function Screen({ route, session, signIn, settings, changeSettings, signOut, exp
   const study = STUDY_ROUTES[name];
   if (study) return study({ id, session });
   switch (name) {
-    case "muc": return html`<${Item} id=${id} />`;
+    case "muc": return html`<${Item} key=${id} id=${id} />`;
     case "van-ban": return html`<${Documents} session=${session} />`;
-    case "tim-kiem": return html`<${Search} query=${decodeURIComponent(id || "")} />`;
+    case "tim-kiem": return html`<${Search} key=${id} query=${decodeURIComponent(id || "")} />`;
     case "dang-nhap": return html`<${SignIn} onSignedIn=${signIn} expired=${expired} />`;
     case "cai-dat":
       return html`<${Settings} settings=${settings} onChange=${changeSettings} session=${session}

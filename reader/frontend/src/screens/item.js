@@ -20,6 +20,15 @@ function DocumentFacts({ detail }) {
   </dl>`;
 }
 
+function Relations({ relations }) {
+  if (!relations?.length) return null;
+  return html`<section><h2>${t("relations")}</h2><ul class="items">
+    ${relations.map((relation) => html`<li class="item"><a href=${`#/muc/${relation.id}`}>
+      <span class="item-text"><span class="item-title">${relation.label}</span>
+      <span class="item-meta">${relation.title}</span></span></a></li>`)}
+  </ul></section>`;
+}
+
 function Attachments({ files }) {
   if (!files?.length) return null;
   return html`<section><h2>${t("attachments")}</h2><ul class="files">
@@ -46,7 +55,7 @@ export function Item({ id }) {
 
   if (error) return html`<${Problem} error=${error} />`;
   if (!detail) return html`<p>${t("loading")}</p>`;
-  const isDocument = detail.meta?.type === "content_types.PartyDocument";
+  const isDocument = detail.type === "content_types.PartyDocument";
 
   async function save() {
     await saveForOffline(detail);
@@ -62,6 +71,7 @@ export function Item({ id }) {
     ${detail.summary && html`<p class="lead">${detail.summary}</p>`}
     ${detail.intro && html`<${RichText} value=${detail.intro} />`}
     <${Body} blocks=${detail.body} />
+    ${isDocument && html`<${Relations} relations=${detail.relations} />`}
     ${isDocument && html`<${Attachments} files=${detail.attachments} />`}
     ${isDocument && html`<button class="wide" disabled=${saved} onClick=${save} data-testid="save">
       ${saved ? `✓ ${t("savedOffline")}` : t("saveOffline")}</button>`}

@@ -32,9 +32,16 @@ export function Search({ query: initial = "" }) {
     if (initial) run(initial);
   }, []);
 
+  // The words go into the address, so that Back returns to the results.
+  function submit() {
+    const next = `#/tim-kiem/${encodeURIComponent(query.trim())}`;
+    if (location.hash === next) run(query);
+    else location.hash = next;
+  }
+
   return html`<section>
     <h1>${t("search")}</h1>
-    <form role="search" class="search" onSubmit=${(event) => { event.preventDefault(); run(query); }}>
+    <form role="search" class="search" onSubmit=${(event) => { event.preventDefault(); submit(); }}>
       <label class="visually-hidden" for="q">${t("search")}</label>
       <input id="q" type="search" name="q" value=${query} placeholder=${t("searchPlaceholder")}
         onInput=${(event) => setQuery(event.target.value)} />
