@@ -106,3 +106,50 @@ def test_unread_markers_and_refresh_through_sync(world, phone):
     phone.get_by_test_id("refresh").click()
     phone.get_by_text("Đã cập nhật: 1 mục mới").wait_for()
     feed.get_by_text("Tin mới sau khi mở ứng dụng").wait_for()
+
+
+def test_after_one_online_visit_the_app_opens_and_reads_with_no_network(world, phone, screenshot):
+    sign_in(phone, "dv-an", PASSWORD)
+    branch_news = world["branch_news"]
+    phone.evaluate("navigator.serviceWorker.ready")
+    # The feeds' items are kept for offline reading in the background.
+    for _attempt in range(60):
+        kept = phone.evaluate(
+            """async (id) => Boolean(await (await caches.open("stdv-api"))
+                .match(`/api/v2/pages/${id}/`, { ignoreVary: true }))""",
+            branch_news.pk,
+        )
+        if kept:
+            break
+        phone.wait_for_timeout(500)
+    assert kept
+
+    phone.context.set_offline(True)
+    phone.reload()
+    phone.get_by_text("Đang ngoại tuyến").wait_for()
+    feed = phone.locator(f"[data-feed=unit-{world['units'].branch.pk}]")
+    feed.get_by_text(branch_news.title).click()
+    phone.get_by_role("heading", name=branch_news.title).wait_for()
+    assert phone.get_by_text("Chỉ đảng viên chi bộ được đọc.").is_visible()
+    screenshot(phone, "offline-article")
+    phone.context.set_offline(False)
+
+
+KEPT_ADDRESSES = """async () => {
+    if (!(await caches.keys()).includes("stdv-api")) return [];
+    const requests = await (await caches.open("stdv-api")).keys();
+    return requests.map((request) => new URL(request.url).pathname);
+}"""
+
+
+def test_signing_out_leaves_nothing_of_the_member_on_the_phone(world, phone):
+    sign_in(phone, "dv-an", PASSWORD)
+    phone.evaluate("navigator.serviceWorker.ready")
+    detail = f"/api/v2/pages/{world['branch_news'].pk}/"
+    phone.goto(f"/#/muc/{world['branch_news'].pk}")
+    phone.get_by_role("heading", name=world["branch_news"].title).wait_for()
+    assert detail in phone.evaluate(KEPT_ADDRESSES)
+    phone.goto("/#/cai-dat")
+    phone.get_by_role("button", name="Đăng xuất").click()
+    phone.locator("[data-feed=news]").wait_for()
+    assert detail not in phone.evaluate(KEPT_ADDRESSES)

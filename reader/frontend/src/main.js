@@ -5,6 +5,7 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { flushOutbox, onSignedOut, request, setToken } from "./api.js";
 import { currentLanguage, setLanguage, t } from "./i18n.js";
+import { API_CACHE, SAVED_CACHE } from "./offline.js";
 import * as store from "./store.js";
 import { Documents } from "./screens/documents.js";
 import { Home } from "./screens/home.js";
@@ -100,7 +101,11 @@ function App({ initialSettings, initialSession }) {
   async function signIn(answer) {
     const next = { token: answer.token, user: answer.user };
     const previous = await store.get("lastUser");
-    if (previous && previous !== answer.user.username) await store.forgetMember();
+    if (previous && previous !== answer.user.username) {
+      // Another member on this phone: nothing of the previous one stays.
+      await store.forgetMember();
+      await Promise.all([API_CACHE, SAVED_CACHE].map((name) => caches.delete(name)));
+    }
     setToken(next.token);
     await store.put("session", next);
     await store.put("lastUser", answer.user.username);
@@ -112,8 +117,9 @@ function App({ initialSettings, initialSession }) {
   async function signOut() {
     await request("/api/auth/token/", { method: "DELETE" }).catch(() => null);
     setToken(null);
-    await store.remove("session");
-    if ("caches" in window) await caches.delete("stdv-api");
+    // A shared phone: nothing the member read stays for the next person.
+    await store.forgetMember();
+    await Promise.all([API_CACHE, SAVED_CACHE].map((name) => caches.delete(name)));
     setSession(null);
     location.hash = "#/";
   }

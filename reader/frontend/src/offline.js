@@ -5,6 +5,7 @@ import { request } from "./api.js";
 import * as store from "./store.js";
 
 export const SAVED_CACHE = "stdv-saved";
+export const API_CACHE = "stdv-api";
 const CHUNK = 256 * 1024;
 const ATTEMPTS = 6;
 
@@ -55,9 +56,15 @@ export async function saveForOffline(detail) {
   await store.save({ id: detail.id, title: detail.title, number: detail.number, date: detail.issued_on });
 }
 
-/** Keep the open study module's lessons (and the feeds' items) readable offline. */
+/** Keep these items readable offline: each detail not yet kept is fetched
+ * once, one at a time, while the network is up and the member has not asked
+ * their phone to save data. The service worker keeps the answers. */
 export async function prefetch(ids) {
+  const cache = await caches.open(API_CACHE);
   for (const id of ids) {
-    await request(`/api/v2/pages/${id}/`).catch(() => null);
+    if (!navigator.onLine || navigator.connection?.saveData) return;
+    const path = `/api/v2/pages/${id}/`;
+    if (await cache.match(path, { ignoreVary: true })) continue;
+    await request(path).catch(() => null);
   }
 }

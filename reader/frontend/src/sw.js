@@ -4,7 +4,7 @@
 // ("stdv-saved") are answered from the cache.
 /* global BUILD_VERSION */
 const SHELL_CACHE = `stdv-shell-${BUILD_VERSION}`;
-const API_CACHE = "stdv-api";
+const API_CACHE = "stdv-api"; // offline.js: API_CACHE
 
 /** The home page and the assets it links (their names are hashed again by
  * collectstatic in production, so they are read from the page itself). */

@@ -5,6 +5,7 @@ import { html } from "htm/preact";
 import { useEffect, useState } from "preact/hooks";
 import { request } from "../api.js";
 import { t } from "../i18n.js";
+import { prefetch } from "../offline.js";
 import * as store from "../store.js";
 import { ItemList, Problem, TYPES } from "../ui.js";
 
@@ -42,6 +43,8 @@ export function Home({ session }) {
       const fresh = await loadFeeds(user);
       setFeeds(fresh);
       await store.put("feeds", fresh);
+      // The last FEED_SIZE items of each of my feeds read offline.
+      if (user) prefetch(fresh.flatMap((feed) => feed.items.map((item) => item.id)));
     } catch (problem) {
       const kept = await store.get("feeds");
       if (kept) setFeeds(kept);
