@@ -53,12 +53,22 @@ function Screen({ route, session, signIn, settings, changeSettings, signOut, exp
   }
 }
 
+const NAV = {
+  home: ["#/", "⌂"],
+  documents: ["#/van-ban", "▤"],
+  study: ["#/hoc-tap", "✎"],
+  questions: ["#/hoi-dap", "?"],
+  search: ["#/tim-kiem", "⌕"],
+  signIn: ["#/dang-nhap", "→"],
+};
+
 function Nav({ session }) {
-  const links = [["#/", "home"], ["#/van-ban", "documents"], ["#/tim-kiem", "search"]];
-  if (session) links.push(["#/hoc-tap", "study"], ["#/hoi-dap", "questions"]);
-  links.push(session ? ["#/cai-dat", "settings"] : ["#/dang-nhap", "signIn"]);
+  const keys = session
+    ? ["home", "documents", "study", "questions", "search"]
+    : ["home", "documents", "search", "signIn"];
   return html`<nav aria-label=${t("appName")}><ul>
-    ${links.map(([href, key]) => html`<li><a href=${href}>${t(key)}</a></li>`)}
+    ${keys.map((key) => html`<li><a href=${NAV[key][0]}>
+      <span class="nav-icon" aria-hidden="true">${NAV[key][1]}</span>${t(key)}</a></li>`)}
   </ul></nav>`;
 }
 
