@@ -133,23 +133,3 @@ def test_after_one_online_visit_the_app_opens_and_reads_with_no_network(world, p
     assert phone.get_by_text("Chỉ đảng viên chi bộ được đọc.").is_visible()
     screenshot(phone, "offline-article")
     phone.context.set_offline(False)
-
-
-KEPT_ADDRESSES = """async () => {
-    if (!(await caches.keys()).includes("stdv-api")) return [];
-    const requests = await (await caches.open("stdv-api")).keys();
-    return requests.map((request) => new URL(request.url).pathname);
-}"""
-
-
-def test_signing_out_leaves_nothing_of_the_member_on_the_phone(world, phone):
-    sign_in(phone, "dv-an", PASSWORD)
-    phone.evaluate("navigator.serviceWorker.ready")
-    detail = f"/api/v2/pages/{world['branch_news'].pk}/"
-    phone.goto(f"/#/muc/{world['branch_news'].pk}")
-    phone.get_by_role("heading", name=world["branch_news"].title).wait_for()
-    assert detail in phone.evaluate(KEPT_ADDRESSES)
-    phone.goto("/#/cai-dat")
-    phone.get_by_role("button", name="Đăng xuất").click()
-    phone.locator("[data-feed=news]").wait_for()
-    assert detail not in phone.evaluate(KEPT_ADDRESSES)
