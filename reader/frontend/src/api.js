@@ -16,8 +16,16 @@ export class ApiError extends Error {
   }
 }
 
+let missedSignOut = null;
+
+/** Call ``listener`` when the server refuses the token; a refusal that came
+ * before anyone listened (the app's first request) is passed on at once. */
 export function onSignedOut(listener) {
   listeners.add(listener);
+  if (missedSignOut) {
+    listener(missedSignOut);
+    missedSignOut = null;
+  }
   return () => listeners.delete(listener);
 }
 
@@ -46,7 +54,9 @@ export async function request(path, { method = "GET", body, headers = {} } = {})
   if (response.status === 401 && token) {
     // An expired or revoked token: back to sign-in; drafts and the outbox stay.
     token = null;
-    for (const listener of listeners) listener(data?.code || "token_expired");
+    const code = data?.code || "token_expired";
+    if (!listeners.size) missedSignOut = code;
+    for (const listener of listeners) listener(code);
   }
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
