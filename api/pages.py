@@ -27,6 +27,7 @@ from wagtail.models import Locale, Page
 from content_types.blocks import READABLE_PAGES
 from content_types.models import NewsArticle, PartyDocument, Quiz, StudyLesson, StudyModule
 from content_types.models.audience import Audience, ReaderRule
+from readership.recording import record_item_opened
 
 from .conditional import (
     BODY_CACHE_SECONDS,
@@ -48,8 +49,10 @@ from .filters import (
     parse_window,
     whole_number,
 )
+from .keyset import NEWEST_FIRST, capped_count, continue_after, cursor_of, parse_after
 from .locales import reader_locale
 from .reader_fields import LESSON_FIELDS, MODULE_FIELDS, QUIZ_FIELDS
+from .reading import opened_by_reader
 from .representation import page_detail, page_summaries, translations_of
 from .visibility import audience_key, readable_pages, visible_documents
 
@@ -83,6 +86,7 @@ API_FIELDS = {
 }
 
 READER_PARAMETERS = (
+    "after",
     "unit",
     "subtree",
     "category",
@@ -272,17 +276,26 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
         queryset = self.get_queryset()
         self.check_query_parameters(queryset)
         queryset = self.filter_queryset(queryset)
+        after = parse_after(request)
         if "order" not in request.GET:
-            queryset = queryset.order_by("-first_published_at", "-pk")
+            queryset = queryset.order_by(*NEWEST_FIRST)
         offset, limit = parse_window(request)
-        total = queryset.count()
+        total, capped = capped_count(queryset)
+        if after:
+            queryset = continue_after(queryset, after)
+        # One row more than asked: whether a next window exists, at no extra query.
         if "fields" in request.GET:
-            page = list(queryset[offset : offset + limit])
-            data = self.get_serializer(page, many=True).data
+            pages = list(queryset[offset : offset + limit + 1])
+            rows = [(page.pk, page.first_published_at) for page in pages]
+            data = self.get_serializer(pages[:limit], many=True).data
         else:
-            ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
-            data = page_summaries(ids, request)
-        return self._respond(request, {"meta": {"total_count": total}, "items": data}, validators)
+            window = queryset.values_list("pk", "first_published_at")
+            rows = list(window[offset : offset + limit + 1])
+            data = page_summaries([pk for pk, _published in rows[:limit]], request)
+        meta = {"total_count": total, "total_count_capped": capped, "next": None}
+        if len(rows) > limit and "order" not in request.GET:
+            meta["next"] = cursor_of(*reversed(rows[limit - 1]))
+        return self._respond(request, {"meta": meta, "items": data}, validators)
 
     def _search_listing(self, request, validators):
         """``?search=`` with Wagtail's search back end: rank without the
@@ -312,6 +325,13 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
         )
 
     def detail_view(self, request, pk):
+        response = self._page_detail(request, pk)
+        # Into this process's buffer (readership.recording): no query here.
+        if opened_by_reader(request, response):
+            record_item_opened(request.user, pk)
+        return response
+
+    def _page_detail(self, request, pk):
         # The detail prints its files: their changes write no page log entry.
         answered, validators = self._revalidated(
             request,

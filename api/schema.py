@@ -91,6 +91,11 @@ PAGE_FILTERS = [
     _query("ancestor_of", "Pages above this page id.", PAGE_ID),
     _query("translation_of", "Translations of this page id.", PAGE_ID),
     _query(
+        "after",
+        "Continue a newest-first listing after this cursor (`meta.next` of the window "
+        "before); not with `order`, `offset` or `search`.",
+    ),
+    _query(
         "unit",
         "A unit's feed: its own pages and pages promoted into it.",
         PAGE_ID,
@@ -266,7 +271,22 @@ COMPONENTS = {
         "type": "object",
         "required": ["meta", "items"],
         "properties": {
-            "meta": {"type": "object", "properties": {"total_count": {"type": "integer"}}},
+            "meta": {
+                "type": "object",
+                "properties": {
+                    "total_count": {
+                        "type": "integer",
+                        "description": "Exact up to 10,000, then 10,000 (see total_count_capped).",
+                    },
+                    "total_count_capped": {"type": "boolean"},
+                    "next": {
+                        "type": "string",
+                        "nullable": True,
+                        "description": "Newest-first listings: the `after` cursor of the next "
+                        "window, null at the end.",
+                    },
+                },
+            },
             "items": {"type": "array", "items": {"type": "object", "additionalProperties": True}},
         },
     },

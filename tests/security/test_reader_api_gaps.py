@@ -279,3 +279,17 @@ def test_document_relations_name_only_documents_the_caller_may_read(audience_con
         assert response.status_code == 200
         assert response.json()["relations"] == []
         assert hidden.number not in response.content.decode()
+
+
+def test_a_members_cursor_shows_a_stranger_nothing_more(audience_content, api):
+    """A cursor is a position, not a permission: the anonymous caller given a
+    member's cursor gets only public items after it."""
+    member_listing = api("branch").get(PAGES, {"type": "content_types.NewsArticle", "limit": 1})
+    cursor = member_listing.json()["meta"]["next"]
+    assert cursor
+    answer = api("anonymous").get(PAGES, {"type": "content_types.NewsArticle", "after": cursor})
+    assert answer.status_code == 200
+    titles = {item["title"] for item in answer.json()["items"]}
+    public = {audience_content.news["public"].title}
+    assert titles <= public
+    assert answer.json()["meta"]["total_count"] == 1
