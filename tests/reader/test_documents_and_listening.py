@@ -186,3 +186,20 @@ def test_search_finds_without_diacritics_and_by_a_number_typed_another_way(world
     assert phone.get_by_role("searchbox").input_value() == "05 nq tu"
     results.filter(has_text="05-NQ/TU").first.click()
     assert phone.get_by_test_id("number").inner_text() == "05-NQ/TU"
+
+
+def test_more_documents_continue_from_the_last_one(world, phone):
+    """Thirty at a time; "Xem thêm" continues from the cursor, nothing twice."""
+    for number in range(1, 31):
+        publish_document(
+            world["units"].province, f"{number}-TB/TU", "TB", title=f"Thông báo {number}"
+        )
+    phone.goto("/#/van-ban")
+    listing = phone.locator("main .items").first
+    listing.locator("li").nth(29).wait_for()
+    assert listing.locator("li").count() == 30
+    phone.get_by_role("button", name="Xem thêm").click()
+    listing.locator("li").nth(31).wait_for()
+    titles = listing.locator(".item-title").all_inner_texts()
+    assert len(titles) == len(set(titles)) == 32
+    assert phone.get_by_role("button", name="Xem thêm").count() == 0

@@ -30,6 +30,7 @@ const MESSAGES = {
   notAvailableOffline: ["Nội dung này chưa được lưu để đọc ngoại tuyến.", "This has not been saved for offline reading."],
   back: ["Quay lại", "Back"],
   readMore: ["Đọc tiếp", "Read"],
+  more: ["Xem thêm", "More"],
   listen: ["Nghe đọc", "Listen"],
   pause: ["Tạm dừng", "Pause"],
   speed: ["Tốc độ", "Speed"],

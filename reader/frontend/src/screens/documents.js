@@ -27,6 +27,18 @@ function Select({ label, name, value, options, onChange }) {
     </select></label>`;
 }
 
+function documentQuery(filters) {
+  const query = new URLSearchParams({ type: TYPES.document, limit: "30" });
+  if (filters.document_type) query.set("document_type", filters.document_type);
+  if (filters.status) query.set("status", filters.status);
+  if (filters.year) {
+    query.set("date_from", `${filters.year}-01-01`);
+    query.set("date_to", `${filters.year}-12-31`);
+  }
+  if (filters.unit) query.set("unit", filters.unit);
+  return query;
+}
+
 export const STATUS_NAMES = Object.fromEntries(STATUSES);
 
 export function Documents({ session }) {
@@ -42,17 +54,22 @@ export function Documents({ session }) {
   }, []);
 
   useEffect(() => {
-    const query = new URLSearchParams({ type: TYPES.document, limit: "30" });
-    if (filters.document_type) query.set("document_type", filters.document_type);
-    if (filters.status) query.set("status", filters.status);
-    if (filters.year) {
-      query.set("date_from", `${filters.year}-01-01`);
-      query.set("date_to", `${filters.year}-12-31`);
-    }
-    if (filters.unit) query.set("unit", filters.unit);
+    const query = documentQuery(filters);
     setError(null);
     request(`/api/v2/pages/?${query}`).then(setListing).catch(setError);
   }, [filters]);
+
+  // The next window continues from the cursor of the last one (meta.next).
+  async function more() {
+    const query = documentQuery(filters);
+    query.set("after", listing.meta.next);
+    try {
+      const next = await request(`/api/v2/pages/?${query}`);
+      setListing({ meta: next.meta, items: [...listing.items, ...next.items] });
+    } catch (problem) {
+      setError(problem);
+    }
+  }
 
   const change = (name, value) => setFilters({ ...filters, [name]: value });
   return html`<section>
@@ -68,6 +85,7 @@ export function Documents({ session }) {
     </form>
     <${Problem} error=${error} />
     ${listing ? html`<${ItemList} items=${listing.items} />` : !error && html`<p>${t("loading")}</p>`}
+    ${listing?.meta?.next && html`<button class="wide" onClick=${more}>${t("more")}</button>`}
     ${saved.length > 0 && html`<section><h2>${t("savedDocuments")}</h2><${ItemList} items=${saved} /></section>`}
   </section>`;
 }
