@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "editorial",
     "content_types",
     "readaloud",
+    "readership",
+    "branches",
     "workflows",
     "api",
     "search",
@@ -307,6 +309,14 @@ READALOUD_BITRATE = env("READALOUD_BITRATE", "20k")
 # A recording uploaded for a lesson (an hour of speech at 64 kbit/s is 29 MB).
 READALOUD_RECORDING_MAX_BYTES = 40 * 1024 * 1024
 
+# Reading figures (readership/): sign-ins and items opened, per member and day,
+# kept in each process's memory and written in bulk once READERSHIP_FLUSH_SIZE
+# entries wait or the oldest is READERSHIP_FLUSH_EVERY seconds old (and when the
+# process exits). A killed process loses at most that much (docs/reading-figures.md).
+READERSHIP_RECORDING = env_bool("READERSHIP_RECORDING", True)
+READERSHIP_FLUSH_EVERY = int(env("READERSHIP_FLUSH_EVERY", "30"))
+READERSHIP_FLUSH_SIZE = int(env("READERSHIP_FLUSH_SIZE", "500"))
+
 # Background work (django-tasks). TASKS_BACKEND=immediate runs each task inside
 # the request that queues it (make run, most tests); TASKS_BACKEND=database
 # queues it in the database for `manage.py db_worker` processes (production).
@@ -340,6 +350,8 @@ WORKFLOWS_REMINDER_DAYS = int(env("WORKFLOWS_REMINDER_DAYS", "3"))
 # The page type that provisioning creates as a unit's home page. A setting,
 # so that editorial/ does not import content_types/ (see DESIGN.md).
 EDITORIAL_UNIT_HOME_PAGE_MODEL = "content_types.UnitHomePage"
+# The page type of the admin dashboard's "New notice" action (editorial/landing.py).
+EDITORIAL_NOTICE_PAGE_MODEL = "content_types.NewsArticle"
 
 # E-mail leaves the request: Django hands each message to a task (cms/mail.py)
 # that sends it through the delivery back end the environment names with
