@@ -9,10 +9,11 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from content_types import quizzes
 from content_types.factories import make_question, publish_quiz
-from content_types.models import Audience, QuestionCategory, QuizAttempt
+from content_types.models import Audience, QuestionCategory, QuizAttempt, QuizChoice
 from editorial.factories import MemberFactory
 
 from .conftest import PASSWORD, sign_in
@@ -90,7 +91,7 @@ def test_a_member_takes_a_quiz_with_a_countdown_and_autosaved_answers(
     phone.get_by_test_id("countdown").wait_for()
     for text in texts[:2]:
         box = phone.locator(".question", has_text=text).get_by_label(QUESTIONS[text])
-        assert box.is_checked()
+        expect(box).to_be_checked()
     answer_rightly(phone, texts[2])
     phone.get_by_test_id("submit").click()
 
@@ -170,3 +171,45 @@ def test_a_contest_holds_its_corrections_back_and_ranks_members(world, phone, sc
     assert rows[0].startswith("1. Nguyễn Văn An") and units.branch.name in rows[0]
     assert "Trần Thị Bình" in rows[1] and units.branch_2.name in rows[1]
     screenshot(phone, "contest-ranking")
+
+
+def test_answers_given_offline_reach_the_server_when_the_network_returns(world, quiz, phone):
+    sign_in(phone, "dv-an", PASSWORD)
+    phone.goto(f"/#/thi/{quiz.pk}")
+    phone.get_by_test_id("start").click()
+    phone.get_by_test_id("countdown").wait_for()
+    phone.context.set_offline(True)
+    text = next(iter(QUESTIONS))
+    answer_rightly(phone, text)
+    phone.get_by_test_id("save-state").get_by_text("Đã lưu, sẽ gửi khi có mạng").wait_for()
+    attempt = QuizAttempt.objects.get(quiz=quiz)
+    assert not any(attempt.answers.values())
+
+    phone.context.set_offline(False)
+    for _try in range(40):
+        attempt.refresh_from_db()
+        if any(attempt.answers.values()):
+            break
+        phone.wait_for_timeout(250)
+    chosen = [choice for choices in attempt.answers.values() for choice in choices]
+    assert [QuizChoice.objects.get(pk=pk).text for pk in chosen] == [QUESTIONS[text]]
+
+
+def test_when_the_time_is_up_the_answers_are_handed_in(world, quiz, phone):
+    sign_in(phone, "dv-an", PASSWORD)
+    phone.goto(f"/#/thi/{quiz.pk}")
+    phone.get_by_test_id("start").click()
+    phone.get_by_test_id("countdown").wait_for()
+    answer_rightly(phone, next(iter(QUESTIONS)))
+    phone.get_by_test_id("save-state").get_by_text("Đã lưu câu trả lời").wait_for()
+    # The server's deadline, a few seconds away: the app counts on it after a reload.
+    QuizAttempt.objects.filter(quiz=quiz).update(
+        deadline=timezone.now() + datetime.timedelta(seconds=4)
+    )
+    phone.reload()
+    assert re.fullmatch(
+        r"Còn lại 00:0[0-4]", phone.get_by_test_id("countdown").inner_text().strip()
+    )
+    phone.get_by_test_id("result").get_by_text("Điểm: 1/3 · Chưa đạt").wait_for()
+    attempt = QuizAttempt.objects.get(quiz=quiz)
+    assert attempt.submitted_at is not None and attempt.score == 1

@@ -6,14 +6,17 @@ the network returns."""
 import json
 
 import pytest
+from playwright.sync_api import expect
 from wagtail.models import Page
 
-from content_types.models import Audience, LessonProgress, StudyLesson
+from content_types.models import AnswerEntry, Audience, LessonProgress, StudyLesson
 from content_types.study import module_progress
 from tests.content_types.test_quizzes import publish_quiz
 from tests.content_types.test_study import publish_module
 
-from .conftest import PASSWORD, sign_in
+from .budgets import axe_violations
+from .conftest import PASSWORD, PHONE, sign_in
+from .test_quizzes import open_quiz
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,6 +81,7 @@ def test_a_lesson_counts_as_read_once_the_member_reaches_its_end(world, study, p
     progress.get_by_text("Tiến độ: 0/3 bài").wait_for()
     assert phone.get_by_text("Chuyên đề dành cho đảng viên toàn huyện.").is_visible()
     # The lessons in the order editors arranged them.
+    expect(phone.get_by_test_id("lesson-link")).to_have_count(3)
     titles = phone.get_by_test_id("lesson-link").locator(".item-title").all_inner_texts()
     assert titles == LESSON_TITLES
     screenshot(phone, "study-module")
@@ -166,3 +170,40 @@ def test_the_open_module_reads_offline_and_a_lesson_read_there_is_sent_once(
     phone.reload()
     phone.get_by_role("heading", name=LESSON_TITLES[1]).wait_for()
     assert LessonProgress.objects.filter(member=member).count() == 1
+
+
+def test_axe_finds_nothing_serious_on_the_study_quiz_and_question_screens(
+    world, study, browser, live_server
+):
+    quiz = open_quiz(world["units"].province)
+    answer = AnswerEntry.objects.create(
+        question="Đảng phí hằng tháng đóng thế nào?",
+        answer="<p>Tại chi bộ nơi sinh hoạt.</p>",
+        unit=world["units"].province,
+        audience=Audience.MEMBERS,
+    )
+    answer.save_revision().publish()
+    context = browser.new_context(
+        viewport=PHONE, locale="vi-VN", base_url=live_server.url, bypass_csp=True
+    )
+    page = context.new_page()
+    sign_in(page, "dv-an", PASSWORD)
+    screens = {
+        "study": ("/#/hoc-tap", "module-link"),
+        "module": (f"/#/chuyen-de/{study['module'].pk}", "progress"),
+        "lesson": (f"/#/bai-hoc/{study['lessons'][0].pk}", "lesson-end"),
+        "quiz": (f"/#/thi/{quiz.pk}", "start"),
+        "questions": ("/#/hoi-dap", "send-question"),
+        "answer": (f"/#/tra-loi/{answer.pk}", "listen"),
+    }
+    found = {}
+    for name, (address, ready) in screens.items():
+        page.goto(address)
+        page.get_by_test_id(ready).first.wait_for()
+        found[name] = axe_violations(page)
+    page.goto(f"/#/thi/{quiz.pk}")
+    page.get_by_test_id("start").click()
+    page.get_by_test_id("countdown").wait_for()
+    found["attempt"] = axe_violations(page)
+    context.close()
+    assert found == {name: [] for name in found}
