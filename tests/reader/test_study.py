@@ -207,3 +207,43 @@ def test_axe_finds_nothing_serious_on_the_study_quiz_and_question_screens(
     found["attempt"] = axe_violations(page)
     context.close()
     assert found == {name: [] for name in found}
+
+
+INSTANT_VOICE = """
+const voice = { lang: "vi-VN", name: "Tiếng Việt" };
+Object.defineProperty(window, "speechSynthesis", { value: {
+  getVoices: () => [voice], cancel: () => {}, pause: () => {},
+  speak: (utterance) => setTimeout(() => utterance.onend(), 50),
+}});
+window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
+"""
+
+
+def test_a_lesson_in_the_feed_opens_on_the_study_screen_and_listening_to_the_end_counts(
+    study, phone
+):
+    """From the district's feed a lesson opens where progress is recorded, and
+    a member who listens to the end (the device voice, isolated: a headless
+    browser has none) has read it, without scrolling."""
+    first = study["lessons"][0]
+    phone.add_init_script(INSTANT_VOICE)
+    sign_in(phone, "dv-an", PASSWORD)
+    district_feed = phone.locator("[data-feed^=unit-]", has_text=first.title).first
+    district_feed.get_by_text(first.title).click()
+    phone.get_by_test_id("lesson-end").wait_for(state="attached")
+    assert phone.url.endswith(f"#/bai-hoc/{first.pk}")
+    (row,) = wait_for_rows(phone, study["member"], first)
+    assert row.completed_at is None
+    phone.get_by_test_id("listen").click()
+    phone.get_by_test_id("lesson-finished").wait_for()
+    (row,) = progress_rows(study["member"], first)
+    assert row.completed_at is not None
+
+
+def wait_for_rows(phone, member, lesson, seconds=15):
+    """The lesson's progress rows once the app's request has been answered."""
+    for _tick in range(seconds * 4):
+        if rows := progress_rows(member, lesson):
+            return rows
+        phone.wait_for_timeout(250)
+    return []

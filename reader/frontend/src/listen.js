@@ -19,7 +19,8 @@ function vietnameseVoice() {
   return voices.find((voice) => voice.lang?.toLowerCase().startsWith("vi")) || null;
 }
 
-export function Listen({ title, audio, text }) {
+/** ``onEnded``: called when the member has listened to the end. */
+export function Listen({ title, audio, text, onEnded = () => {} }) {
   const player = useRef(null);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(1);
@@ -41,7 +42,10 @@ export function Listen({ title, audio, text }) {
     utterance.voice = voice;
     utterance.lang = voice.lang;
     utterance.rate = rate;
-    utterance.onend = () => setPlaying(false);
+    utterance.onend = () => {
+      setPlaying(false);
+      onEnded();
+    };
     speechSynthesis.speak(utterance);
     return true;
   }
@@ -50,7 +54,10 @@ export function Listen({ title, audio, text }) {
     if (audio) {
       if (!player.current) {
         player.current = new Audio(audio.url);
-        player.current.onended = () => setPlaying(false);
+        player.current.onended = () => {
+          setPlaying(false);
+          onEnded();
+        };
       }
       player.current.playbackRate = speed;
       player.current.play().catch((error) => setProblem(String(error.message || error)));

@@ -16,9 +16,23 @@ export function formatDate(iso) {
   return `${day}/${month}/${year}`;
 }
 
+/** Where an item opens: study items on their own screens (which record
+ * progress), everything else on the reading screen. */
+const SCREENS = {
+  [TYPES.lesson]: "bai-hoc",
+  [TYPES.module]: "chuyen-de",
+  [TYPES.quiz]: "thi",
+  module: "chuyen-de",
+  answer: "tra-loi",
+};
+
+export function itemAddress(id, type) {
+  return `#/${SCREENS[type] || "muc"}/${id}`;
+}
+
 export function ItemRow({ item, unread }) {
   return html`<li class="item">
-    <a href=${`#/muc/${item.id}`} data-testid="item-link">
+    <a href=${itemAddress(item.id, item.type)} data-testid="item-link">
       ${item.image && html`<img src=${item.image.thumbnail || item.image.url} alt=""
         loading="lazy" width="120" height="68" />`}
       <span class="item-text">

@@ -38,6 +38,7 @@ export function Lesson({ id }) {
   const [error, setError] = useState(null);
   const [finished, setFinished] = useState("");
   const end = useRef(null);
+  const completing = useRef(false);
 
   useEffect(() => {
     request(`/api/v2/pages/${id}/`)
@@ -49,14 +50,19 @@ export function Lesson({ id }) {
       .catch(setError);
   }, [id]);
 
-  useReachedEnd(end, Boolean(detail), async () => {
+  // Read to the end, or listened to the end: the lesson counts as read, once.
+  async function complete() {
+    if (completing.current) return;
+    completing.current = true;
     try {
       const sent = await send(`/api/study/lessons/${id}/complete/`);
       setFinished(sent ? "sent" : "queued");
     } catch (problem) {
       setError(problem);
     }
-  });
+  }
+
+  useReachedEnd(end, Boolean(detail), complete);
 
   if (error && !detail) return html`<${Problem} error=${error} />`;
   if (!detail) return html`<p>${t("loading")}</p>`;
@@ -66,7 +72,8 @@ export function Lesson({ id }) {
   return html`<article class="detail lesson">
     <p class="item-meta">${t("minutes", { count: detail.estimated_minutes })}</p>
     <h1>${detail.title}</h1>
-    <${Listen} title=${detail.title} audio=${detail.audio} text=${plainText(detail)} />
+    <${Listen} title=${detail.title} audio=${detail.audio} text=${plainText(detail)}
+      onEnded=${complete} />
     ${detail.summary && html`<p class="lead">${detail.summary}</p>`}
     <${Body} blocks=${detail.body} />
     <p class="lesson-end" ref=${end} data-testid="lesson-end">— ${t("lessonEnd")} —</p>

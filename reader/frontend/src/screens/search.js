@@ -4,11 +4,8 @@ import { html } from "htm/preact";
 import { useEffect, useState } from "preact/hooks";
 import { request } from "../api.js";
 import { t } from "../i18n.js";
-import { Problem, RichText } from "../ui.js";
+import { Problem, RichText, itemAddress } from "../ui.js";
 
-function target(result) {
-  return result.kind === "answer" ? `#/tra-loi/${result.id}` : `#/muc/${result.id}`;
-}
 
 export function Search({ query: initial = "" }) {
   const [query, setQuery] = useState(initial);
@@ -54,7 +51,7 @@ export function Search({ query: initial = "" }) {
         onClick=${() => { const next = kind === facet.value ? "" : facet.value; setKind(next); run(query, next); }}>
         ${facet.label || facet.value} (${facet.count})</button>`)}</div>
       <ul class="items">${found.results.map((result) => html`<li class="item">
-        <a href=${target(result)} data-testid="result">
+        <a href=${itemAddress(result.id, result.kind)} data-testid="result">
           <span class="item-title">${result.title}</span>
           <span class="item-meta">${[result.number, result.unit?.name].filter(Boolean).join(" · ")}</span>
         </a>
