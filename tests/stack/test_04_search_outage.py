@@ -3,6 +3,14 @@
 Searches through nginx keep answering (from the database fallback) within a
 second each; once the node is back on its data, the outbox brings the index
 to what is live: every record, with its current title, nothing left over.
+
+A search the outage slows is one sent early (before its web worker's breaker
+opened), so each slow one is reported with the seconds since the kill and the
+app server that answered it (its request id is in that server's log). A
+worker's first request once took 0.6 to 1.2 s whatever the engine did: the
+worker loaded the cache backend, built the URL tables and ran its first full
+garbage collection then; it now does all that before it takes a request
+(``cms.warmup``).
 """
 
 import json
@@ -32,6 +40,7 @@ def records(stack):
 
 def test_searches_survive_an_engine_outage_and_the_index_converges(stack):
     searches = []
+    sent_at = []  # seconds after the kill
     publishing = {}
     stack.processes["opensearch"].kill()
     stopped = time.monotonic()
@@ -46,6 +55,7 @@ def test_searches_survive_an_engine_outage_and_the_index_converges(stack):
     editor.start()
     while time.monotonic() - stopped < OUTAGE or editor.is_alive():
         sent = time.monotonic()
+        sent_at.append(sent - stopped)
         response = get(stack, "/api/search/?q=tin", timeout=10)
         searches.append((time.monotonic() - sent, response.status, response.headers))
         time.sleep(0.2)
@@ -89,10 +99,12 @@ def test_searches_survive_an_engine_outage_and_the_index_converges(stack):
     timings = sorted(seconds for seconds, _status, _headers in searches)
     slowest = timings[-1]
     slow = [
-        (n, round(1000 * seconds))
-        for n, (seconds, _status, _headers) in enumerate(searches)
+        (n, round(1000 * seconds), round(sent_at[n], 1), headers.get("x-request-id"))
+        for n, (seconds, _status, headers) in enumerate(searches)
         if seconds >= 1.0
     ]
+    servers = stack.app_servers(request_id for *_, request_id in slow)
+    slow = [(*search, servers.get(request_id, "?"), request_id) for *search, request_id in slow]
     backends = sorted({headers.get("x-search-backend", "?") for *_, headers in searches})
     record(
         "4. search engine stopped while editors publish",
@@ -106,7 +118,9 @@ def test_searches_survive_an_engine_outage_and_the_index_converges(stack):
                 f"{round(1000 * timings[len(timings) // 2])} / "
                 f"{round(1000 * timings[int(0.95 * len(timings))])} / {round(1000 * slowest)}"
             ),
-            "searches of a second or more (number, ms)": slow,
+            "searches of a second or more (number, ms, s after the kill, server, request id)": (
+                slow
+            ),
             "answered by": backends,
             "restart to converged index (s)": round(converge, 1),
             "documents in the index / live records": f"{len(indexed)} / {len(expected)}",
@@ -117,7 +131,7 @@ def test_searches_survive_an_engine_outage_and_the_index_converges(stack):
     )
     assert not any(left.values()), left
     assert all(status == 200 for _s, status, _h in searches)
-    assert slowest < 1.0
+    assert slowest < 1.0, slow
     assert len(live) == PUBLISHED
     assert lost == [] and stale == []
     assert sum(1 for title in live.values() if title.endswith("(sửa)")) == REVISED

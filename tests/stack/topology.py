@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -45,6 +46,14 @@ SKIPPED = {
     "media",
 }
 HOST = "127.0.0.1"
+# nginx's access log: the app server that answered each request and the
+# request id the response and gunicorn's log carry (Stack.app_servers).
+ACCESS_LOG_FORMAT = (
+    '    log_format stack \'$remote_addr [$time_local] "$request" $status '
+    "$body_bytes_sent rt=$request_time upstream=$upstream_addr "
+    "upstream_time=$upstream_response_time id=$request_id';"
+)
+ANSWERED = re.compile(r"upstream=(?P<upstream>.*?) upstream_time=.* id=(?P<id>\S+)$")
 # The placeholders of deploy/nginx/stdv.conf (docs/deployment.md fills the same).
 NGINX_VARIABLES = (
     "STDV_SERVER_NAME",
@@ -418,7 +427,7 @@ class Stack:
             "events { worker_connections 4096; }\n"
             "http {\n    include /etc/nginx/mime.types;\n"
             "    default_type application/octet-stream;\n"
-            f"    access_log {self.logs}/nginx-access.log;\n{temp}\n"
+            f"{ACCESS_LOG_FORMAT}\n    access_log {self.logs}/nginx-access.log stack;\n{temp}\n"
             f"    include {site};\n}}\n"
         )
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -430,6 +439,19 @@ class Stack:
 
     def url(self, path):
         return f"http://{HOST}:{self.ports['nginx']}{path}"
+
+    def app_servers(self, request_ids):
+        """Which app server (``web1``, ``web2``) answered each of ``request_ids``
+        (the X-Request-ID of a response), from nginx's access log."""
+        wanted, names = set(request_ids), {}
+        servers = {f"{HOST}:{self.ports[name]}": name for name in ("web1", "web2")}
+        for line in (self.logs / "nginx-access.log").read_text().splitlines():
+            logged = ANSWERED.search(line)
+            if logged and logged["id"] in wanted:
+                # A request nginx passed on to the other server lists both.
+                upstream = logged["upstream"].split(",")[-1].strip()
+                names[logged["id"]] = servers.get(upstream, upstream)
+        return names
 
     # Stopping
 
