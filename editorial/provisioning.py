@@ -135,10 +135,17 @@ def platform_admin_group():
 
 def _parent_home_and_collection(unit):
     parent = unit.get_parent()
-    holder = parent.home_page_ancestor() if parent else None
-    if holder is not None:
-        return holder.home_page, holder.collection
-    return Page.get_first_root_node(), Collection.get_first_root_node()
+    if parent is None:
+        return Page.get_first_root_node(), Collection.get_first_root_node()
+    # The page and collection trees follow the unit tree: a parent with no
+    # home yet (no board; a board or an import lower down comes first) gets
+    # one now. So the top unit's home stays the site's root, and a board's
+    # rights on its home page cover every unit below it.
+    if not parent.home_page_id:
+        ensure_home_page(parent)
+    if not parent.collection_id:
+        ensure_collection(parent)
+    return parent.home_page, parent.collection
 
 
 def ensure_home_page(unit):

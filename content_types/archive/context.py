@@ -13,6 +13,7 @@ from wagtail.models import Locale, Page
 from wagtail.utils.file import hash_filelike
 
 from editorial.models import Unit
+from editorial.provisioning import ensure_collection, ensure_home_page
 
 from ..extraction import check_attachment_file
 from ..models import DocumentIndexPage, NewsIndexPage
@@ -23,13 +24,22 @@ LISTING_MODELS = {Kind.NEWS: NewsIndexPage, Kind.DOCUMENT: DocumentIndexPage}
 
 @dataclass(frozen=True)
 class Listing:
-    """A unit's news or document list page: where its imported items go."""
+    """A unit's news or document list page: where its imported items go.
 
-    pk: int
-    path: str
-    depth: int
+    A unit with no home page yet (no editorial board) has a *pending* listing
+    (``pk`` None): the import makes its home page and lists when it writes
+    (``provide_listings``), and nothing already stored can match its items.
+    """
+
+    pk: int | None
+    path: str | None
+    depth: int | None
     url_path: str
     locale_id: int
+
+    @property
+    def pending(self):
+        return self.pk is None
 
 
 @dataclass(frozen=True)
@@ -60,30 +70,14 @@ class Context:
         self.locales = dict(Locale.objects.values_list("language_code", "pk"))
         self._attachments = {}
 
+    def pending_listing(self):
+        """The list a unit without a home page will have: made in the default
+        language's tree, as ``ensure_home_page`` makes it."""
+        return Listing(None, None, None, "", Locale.get_default().pk)
+
     def _listings(self):
         """(unit code, kind) -> Listing, for the units named in the file."""
-        homes = {
-            unit.home_page.path: unit.code for unit in self.units.values() if unit.home_page_id
-        }
-        if not homes:
-            return {}
-        depths = {len(path) // Page.steplen + 1 for path in homes}
-        content_types = {
-            ContentType.objects.get_for_model(model).pk: kind
-            for kind, model in LISTING_MODELS.items()
-        }
-        rows = (
-            Page.objects.filter(content_type_id__in=content_types, depth__in=depths)
-            .order_by("path")
-            .values_list("pk", "path", "depth", "url_path", "locale_id", "content_type_id")
-        )
-        listings = {}
-        for pk, path, depth, url_path, locale_id, content_type_id in rows:
-            code = homes.get(path[: -Page.steplen])
-            key = (code, content_types[content_type_id])
-            if code is not None and key not in listings:
-                listings[key] = Listing(pk, path, depth, url_path or "", locale_id)
-        return listings
+        return find_listings(self.units.values())
 
     def attachment(self, name):
         """The checked ``Attachment`` for a path written in a line, or an error message."""
@@ -126,3 +120,41 @@ class Context:
         base = self.base_dir.resolve()
         path = (base / relative).resolve()
         return path if path.is_relative_to(base) else None
+
+
+def find_listings(units):
+    """(unit code, kind) -> Listing: the news and document lists under the
+    home pages of ``units``, in a query."""
+    homes = {unit.home_page.path: unit.code for unit in units if unit.home_page_id}
+    if not homes:
+        return {}
+    depths = {len(path) // Page.steplen + 1 for path in homes}
+    content_types = {
+        ContentType.objects.get_for_model(model).pk: kind for kind, model in LISTING_MODELS.items()
+    }
+    rows = (
+        Page.objects.filter(content_type_id__in=content_types, depth__in=depths)
+        .order_by("path")
+        .values_list("pk", "path", "depth", "url_path", "locale_id", "content_type_id")
+    )
+    listings = {}
+    for pk, path, depth, url_path, locale_id, content_type_id in rows:
+        code = homes.get(path[: -Page.steplen])
+        key = (code, content_types[content_type_id])
+        if code is not None and key not in listings:
+            listings[key] = Listing(pk, path, depth, url_path or "", locale_id)
+    return listings
+
+
+def provide_listings(items):
+    """Give the units of items with a pending listing their home page, media
+    collection and lists (``editorial.provisioning``), parents first, and
+    point the items at the lists made. Call inside the import's transaction."""
+    units = {item.unit.pk: item.unit for item in items if item.listing.pending}
+    for unit in sorted(units.values(), key=lambda unit: unit.depth):
+        ensure_home_page(unit)
+        ensure_collection(unit)
+    listings = find_listings(units.values())
+    for item in items:
+        if item.listing.pending:
+            item.listing = listings[(item.unit.code, item.kind)]

@@ -23,7 +23,7 @@ from ..tasks import (
     index_pages,
     update_page_references,
 )
-from .context import Context
+from .context import Context, provide_listings
 from .items import build_item
 from .matching import check_matches, find_changes, load_matched_pages
 from .reading import read_lines
@@ -80,6 +80,7 @@ class ArchiveImporter:
         writer = ArchiveWriter(self.items, publish=self.publish, progress=self.progress)
         try:
             with transaction.atomic(), deferred_indexing():
+                provide_listings(writer.created)
                 self.page_ids = writer.write()
                 transaction.on_commit(
                     lambda: queue_background_work(self.page_ids, writer.new_document_ids)

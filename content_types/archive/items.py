@@ -2,7 +2,8 @@
 
 Every check that needs only the line and what was loaded once for the whole
 file (units, their list pages, locales) is made here, so that checking costs
-no query per line: the unit and its home page, dates, choices, the number and
+no query per line: the unit and its list page (pending for a unit with no home
+page yet, see ``context.provide_listings``), dates, choices, the number and
 symbol against the document type and the unit's abbreviation (as the admin
 form does), attachments by content (``context``), and the model fields' own
 validators (max lengths, URLs). Matching against the database and between
@@ -162,9 +163,8 @@ class _ItemBuilder:
             self.error("unit", _('unit "%(code)s" has been merged or dissolved') % {"code": code})
             return None, None
         if not unit.home_page_id:
-            message = _('unit "%(code)s" has no home page yet: give it an editorial board first')
-            self.error("unit", message % {"code": code})
-            return None, None
+            # No board yet: the unit's home page and lists are made on writing.
+            return unit, self.context.pending_listing()
         listing = self.context.listings.get((code, self.kind))
         if listing is None:
             message = (
@@ -328,10 +328,11 @@ class _ItemBuilder:
             key = symbol_key(self.symbol, year)
             return key, f"{unit.code}: {page.number} ({year})"
         date = page.date.isoformat()
+        place = unit.code if listing.pending else listing.pk
         if page.source_url:
-            key = (listing.pk, "url", page.source_url)
+            key = (place, "url", page.source_url)
         else:
-            key = (listing.pk, "title", page.title, page.date)
+            key = (place, "title", page.title, page.date)
         return key, f"{unit.code}: {page.title} ({date})"
 
     # Values

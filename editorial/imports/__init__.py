@@ -1,15 +1,17 @@
-"""Importing units and members from CSV or JSONL files.
+"""Importing units, members and board roles from CSV, JSONL or XLSX files.
 
-This package owns reading, validation and the upsert; the ``import_units`` and
-``import_members`` commands only wire it to the command line. A file is checked
-in full before anything is written: every failing line is reported, and a file
-with any error writes nothing. Rows are matched on ``code`` (units) or
-``username`` (members), so re-running a file changes nothing.
+This package owns reading, validation and the upsert; the ``import_units``,
+``import_members`` and ``import_boards`` commands only wire it to the command
+line. A file is checked in full before anything is written: every failing line
+is reported, and a file with any error writes nothing. Rows are matched on
+``code`` (units), ``username`` (members) or unit, user and role (board roles),
+so re-running a file changes nothing.
 """
 
 from .base import BaseImporter
+from .boards import BoardImporter
 from .members import MemberImporter
 from .reading import ImportFileError
 from .units import UnitImporter
 
-__all__ = ["BaseImporter", "ImportFileError", "MemberImporter", "UnitImporter"]
+__all__ = ["BaseImporter", "BoardImporter", "ImportFileError", "MemberImporter", "UnitImporter"]

@@ -1,4 +1,4 @@
-"""The shared command line of import_units and import_members."""
+"""The shared command line of import_units, import_members and import_boards."""
 
 import argparse
 
@@ -72,6 +72,7 @@ class ImportCommand(BaseCommand):
         result = importer.result if dry_run else importer.apply()
         if verbosity >= 2:
             self._write_details(result)
+        self.report(importer, dry_run=dry_run)
         counts = {
             "created": len(result.created),
             "updated": len(result.updated),
@@ -92,6 +93,9 @@ class ImportCommand(BaseCommand):
                     % counts
                 )
             )
+
+    def report(self, importer, *, dry_run):
+        """Anything a command adds before the counts (nothing by default)."""
 
     def _write_details(self, result):
         for key in result.created:

@@ -179,10 +179,6 @@ def test_the_sample_archive_imports_as_drafts(unit_tree, django_capture_on_commi
 BAD_LINES = [
     (news_line(unit="XX"), 'unit: unknown unit "XX"'),
     (
-        news_line(unit="DT-X1-C1"),
-        'unit: unit "DT-X1-C1" has no home page yet: give it an editorial board first',
-    ),
-    (
         dict(news_line(), kind="video"),
         'kind: "video" is not valid; expected one of: document, news',
     ),
@@ -261,6 +257,30 @@ def test_good_lines_are_accepted(unit_tree, archive):
         "621-BC/HU",
         "622-BC/HU",
     }
+
+
+def test_a_unit_with_no_board_gets_its_home_page_and_lists_on_import(unit_tree, archive):
+    """A unit with no board yet (here a branch) still owns its imported items:
+    its home page and lists are made under its parent's home as the file is
+    written; a dry run makes nothing."""
+    branch = unit_tree.branch
+    path = archive(news_line(unit="DT-X1-C1"), document_line(unit="DT-X1-C1", number="3-BC/CB"))
+    before = written()
+
+    assert "2 to create" in run(path, "--dry-run")
+    assert written() == before
+    branch.refresh_from_db()
+    assert branch.home_page_id is None
+
+    assert "2 created" in run(path)
+    branch.refresh_from_db()
+    assert branch.home_page.get_parent().pk == unit_tree.grassroots.home_page_id
+    assert branch.collection.get_parent().pk == unit_tree.grassroots.collection_id
+    news = NewsArticle.objects.get(title="Tin số 1")
+    assert news.get_parent().pk == listing(branch, NewsIndexPage).pk
+    document = PartyDocument.objects.get(number="3-BC/CB")
+    assert document.get_parent().get_parent().pk == branch.home_page_id
+    assert "0 created, 0 updated, 2 unchanged" in run(path)
 
 
 def test_every_bad_line_is_listed_and_nothing_is_written(unit_tree, archive):
