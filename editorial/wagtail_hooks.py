@@ -1,12 +1,17 @@
-"""Admin registration for the organisation screens.
+"""Admin registration for the organisation screens, and the landing of a
+board member's admin on their own unit (``editorial.landing``).
 
-Their permission policies (``editorial.permissions``) are registered by
+The organisation screens' permission policies (``editorial.permissions``) are registered by
 ``EditorialConfig.ready()``, before any hook runs.
 """
 
 from wagtail import hooks
 
+from .landing import add_landing_panel, start_explorer_at_own_unit
 from .views import OrganisationViewSetGroup
+
+hooks.register("construct_main_menu", start_explorer_at_own_unit)
+hooks.register("construct_homepage_panels", add_landing_panel)
 
 
 @hooks.register("register_admin_viewset")
