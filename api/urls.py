@@ -4,7 +4,7 @@ from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail.api.v2.router import WagtailAPIRouter
 
-from . import accounts, answers, interactive, sync
+from . import accounts, answers, branches, interactive, meetings, sync, tasks
 from .exceptions import not_found
 from .files import ReaderDocumentsAPIViewSet, ReaderImagesAPIViewSet
 from .filters import MAX_ID
@@ -80,6 +80,98 @@ urlpatterns = [
     path("answers/<id:answer_id>/", answers.AnswerView.as_view(), name="api_answer"),
     path("questions/", interactive.QuestionsView.as_view(), name="api_questions"),
     path("questions/<id:question_id>/", interactive.QuestionView.as_view(), name="api_question"),
+    # Branch life (api/meetings.py, api/tasks.py, api/branches.py).
+    path("meetings/", meetings.MeetingsView.as_view(), name="api_meetings"),
+    path("meetings/<id:meeting_id>/", meetings.MeetingView.as_view(), name="api_meeting"),
+    path(
+        "meetings/<id:meeting_id>/publish/",
+        meetings.MeetingStepView.as_view(step="publish"),
+        name="api_meeting_publish",
+    ),
+    path(
+        "meetings/<id:meeting_id>/cancel/",
+        meetings.MeetingStepView.as_view(step="cancel"),
+        name="api_meeting_cancel",
+    ),
+    path(
+        "meetings/<id:meeting_id>/close/",
+        meetings.MeetingCloseView.as_view(),
+        name="api_meeting_close",
+    ),
+    path("meetings/<id:meeting_id>/rsvp/", meetings.RsvpView.as_view(), name="api_meeting_rsvp"),
+    path(
+        "meetings/<id:meeting_id>/attendance/",
+        meetings.AttendanceView.as_view(),
+        name="api_meeting_attendance",
+    ),
+    path(
+        "meetings/<id:meeting_id>/materials/",
+        meetings.MaterialsView.as_view(),
+        name="api_meeting_materials",
+    ),
+    path(
+        "meetings/<id:meeting_id>/materials/<id:material_id>/file/",
+        meetings.MaterialFileView.as_view(),
+        name="api_meeting_material_file",
+    ),
+    path(
+        "meetings/<id:meeting_id>/rating/",
+        meetings.RatingView.as_view(),
+        name="api_meeting_rating",
+    ),
+    path(
+        "meetings/<id:meeting_id>/votes/",
+        meetings.VotesView.as_view(),
+        name="api_meeting_votes",
+    ),
+    path(
+        "meetings/<id:meeting_id>/votes/<id:vote_id>/ballot/",
+        meetings.BallotView.as_view(),
+        name="api_vote_ballot",
+    ),
+    path(
+        "meetings/<id:meeting_id>/votes/<id:vote_id>/close/",
+        meetings.VoteCloseView.as_view(),
+        name="api_vote_close",
+    ),
+    path("tasks/", tasks.TasksView.as_view(), name="api_tasks"),
+    path("tasks/<id:assignment_id>/", tasks.AssignmentView.as_view(), name="api_task"),
+    path("notifications/", branches.NotificationsView.as_view(), name="api_notifications"),
+    path(
+        "notifications/read-all/",
+        branches.NotificationsReadAllView.as_view(),
+        name="api_notifications_read_all",
+    ),
+    path(
+        "notifications/<id:notification_id>/read/",
+        branches.NotificationReadView.as_view(),
+        name="api_notification_read",
+    ),
+    path(
+        "branches/<id:branch_id>/members/",
+        branches.BranchMembersView.as_view(),
+        name="api_branch_members",
+    ),
+    path(
+        "branches/<id:branch_id>/members/<id:member_id>/sign-in-code/",
+        branches.BranchSignInCodeView.as_view(),
+        name="api_branch_sign_in_code",
+    ),
+    path(
+        "branches/<id:branch_id>/requests/",
+        branches.BranchRequestsView.as_view(),
+        name="api_branch_requests",
+    ),
+    path(
+        "membership-requests/",
+        branches.CommitteeRequestsView.as_view(),
+        name="api_membership_requests",
+    ),
+    path(
+        "membership-requests/<id:request_id>/decision/",
+        branches.RequestDecisionView.as_view(),
+        name="api_membership_request_decision",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     # Last: any other address under /api/ is a JSON 404, never the site's HTML page.

@@ -223,7 +223,9 @@ def record_attendance(member, meeting, entries, *, recorded_by=None):
 def close_meeting(member, meeting, *, minutes="", resolution=""):
     """The meeting is held: its minutes and resolution are kept and its
     open votes closed and counted."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    # Lock the meeting (a ballot or a second close waits), then read it afresh.
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    meeting.refresh_from_db()
     require_secretary_of_meeting(member, meeting)
     require_state(meeting, MeetingState.PUBLISHED)
     if not (minutes or "").strip():

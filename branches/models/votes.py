@@ -26,9 +26,9 @@ class VoteState(models.TextChoices):
 
 
 class Choice(models.TextChoices):
-    APPROVE = "approve", _("Approve")
-    REJECT = "reject", _("Reject")
-    ABSTAIN = "abstain", _("Abstain")
+    APPROVE = "approve", pgettext_lazy("vote", "Approve")
+    REJECT = "reject", pgettext_lazy("vote", "Reject")
+    ABSTAIN = "abstain", pgettext_lazy("vote", "Abstain")
 
 
 class Vote(models.Model):

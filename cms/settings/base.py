@@ -438,6 +438,14 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.content_paths",
     ],
+    # Choice sets that share a field name ("status", "kind") get their own names.
+    "ENUM_NAME_OVERRIDES": {
+        "MemberStatusEnum": "editorial.models.MemberStatus",
+        "TaskStatusEnum": "branches.models.TaskStatus",
+        "MeetingKindEnum": "branches.models.MeetingKind",
+        "MembershipRequestKindEnum": "branches.models.RequestKind",
+        "RsvpAnswerEnum": "branches.models.RsvpAnswer",
+    },
 }
 # Reader apps' web origins, e.g. "https://app.example.vn"; none by default.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")

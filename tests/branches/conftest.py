@@ -7,8 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
 
+from api.models import ReaderToken
 from branches import meetings
 from branches.models import ResidenceRegistration
 from editorial.factories import MemberFactory
@@ -87,3 +89,18 @@ def in_session(life, announced):
     entries[life.deputy.pk] = "excused"
     meetings.record_attendance(life.secretary, announced, entries)
     return announced
+
+
+def bearer(member):
+    """A test client signed in to the API as ``member`` with a reader token."""
+    client = Client()
+    if member is not None:
+        _token, raw = ReaderToken.objects.issue(member.user)
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+    return client
+
+
+@pytest.fixture
+def as_member():
+    """``as_member(member)`` → an API client for that member (None: anonymous)."""
+    return bearer

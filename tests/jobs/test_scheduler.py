@@ -122,6 +122,7 @@ def test_the_scheduler_runs_the_platform_jobs(process_env):
         "prune_job_history",
         "requeue_waiting_files",
         "requeue_stale_audio",
+        "remind_overdue_tasks",
     }
     assert set(ScheduledRun.objects.values_list("outcome", flat=True)) == {"succeeded"}
 
