@@ -4,7 +4,7 @@ from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail.api.v2.router import WagtailAPIRouter
 
-from . import accounts, answers, branches, interactive, meetings, sync, tasks
+from . import accounts, answers, branches, interactive, meetings, reading, sync, tasks
 from .exceptions import not_found
 from .files import ReaderDocumentsAPIViewSet, ReaderImagesAPIViewSet
 from .filters import MAX_ID
@@ -80,6 +80,7 @@ urlpatterns = [
     path("answers/<id:answer_id>/", answers.AnswerView.as_view(), name="api_answer"),
     path("questions/", interactive.QuestionsView.as_view(), name="api_questions"),
     path("questions/<id:question_id>/", interactive.QuestionView.as_view(), name="api_question"),
+    path("reading/", reading.ReadingHistoryView.as_view(), name="api_reading"),
     # Branch life (api/meetings.py, api/tasks.py, api/branches.py).
     path("meetings/", meetings.MeetingsView.as_view(), name="api_meetings"),
     path("meetings/<id:meeting_id>/", meetings.MeetingView.as_view(), name="api_meeting"),

@@ -29,3 +29,7 @@ SEARCH_ENGINE_URL = None
 # Publishing makes no audio in tests (espeak-ng would run in every test that
 # publishes a page); tests/readaloud/ turn it on.
 READALOUD_ON_PUBLISH = False
+
+# Reads and sign-ins are not recorded in tests (a buffer shared by the whole
+# run would write in whichever test came 30 s later); tests/readership turn it on.
+READERSHIP_RECORDING = False

@@ -123,6 +123,7 @@ def test_the_scheduler_runs_the_platform_jobs(process_env):
         "requeue_waiting_files",
         "requeue_stale_audio",
         "remind_overdue_tasks",
+        "flush_reading_records",
     }
     assert set(ScheduledRun.objects.values_list("outcome", flat=True)) == {"succeeded"}
 
