@@ -3,14 +3,16 @@ prepares and announces a meeting, members answer and vote, the meeting is
 closed and rated; tasks; notifications; the secretary's roll and requests."""
 
 import datetime
+import io
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils import timezone
+from PIL import Image as PILImage
 
-from branches import meetings, voting
-from branches.assignments import remind_overdue
+from branches import assignments, meetings, voting
 from branches.models import Meeting, Notification
 from content_types.factories import publish_news
 from editorial.models import Member, MemberStatus
@@ -19,6 +21,7 @@ from tests.content_types.test_documents import make_pdf
 pytestmark = pytest.mark.django_db
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+MULTIPART = MULTIPART_CONTENT
 #: The branch's roll: its active members and its residence-place member.
 ROLL = {"bi-thu", "pho-bi-thu", "dang-vien", "dang-vien-2", "du-bi", "noi-cu-tru"}
 
@@ -185,8 +188,10 @@ def test_tasks_are_assigned_reported_and_reminded_when_overdue(life, as_member):
     assert reported.json()["status"] == "done"
     assert as_member(life.official_2).get(f"/api/tasks/{mine[0]['id']}/").status_code == 404
 
-    assert remind_overdue(due + datetime.timedelta(days=1)) == 1  # the resident's, not done
-    assert remind_overdue(due + datetime.timedelta(days=2)) == 0  # once only
+    assert (
+        assignments.remind_overdue(due + datetime.timedelta(days=1)) == 1
+    )  # the resident's, not done
+    assert assignments.remind_overdue(due + datetime.timedelta(days=2)) == 0  # once only
     overdue = Notification.objects.get(kind="task_overdue")
     assert overdue.user == life.resident.user
     board = as_member(life.secretary).get(f"/api/tasks/?branch={life.branch.pk}").json()
@@ -330,3 +335,29 @@ def test_listing_and_detail_cost_the_same_however_many_meetings_and_votes(
         assert len(member.get("/api/meetings/").json()) == 5
     with django_assert_max_num_queries(15):
         assert len(member.get(f"/api/meetings/{in_session.pk}/").json()["votes"]) == 4
+
+
+def png_bytes():
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (32, 24), (10, 120, 40)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_task_report_carries_a_photo_checked_by_its_content(life, as_member):
+    task = assignments.assign_task(
+        life.secretary, life.branch, title="Chụp ảnh buổi lao động", member_ids=[life.official.pk]
+    )
+    path = f"/api/tasks/{task.assignments.get().pk}/"
+    member = as_member(life.official)
+
+    photo = SimpleUploadedFile("anh.png", png_bytes(), "image/png")
+    body = encode_multipart(BOUNDARY, {"report_photo": photo, "status": "done"})
+    sent = member.patch(path, body, content_type=MULTIPART)
+    fake = SimpleUploadedFile("anh.png", make_pdf("Not a photo"), "image/png")
+    body = encode_multipart(BOUNDARY, {"report_photo": fake})
+    refused = member.patch(path, body, content_type=MULTIPART)
+
+    assert sent.status_code == 200, sent.json()
+    assert sent.json()["report_photo"] is not None and sent.json()["status"] == "done"
+    assert refused.status_code == 400
+    assert list(refused.json()["fields"]) == ["report_photo"]
