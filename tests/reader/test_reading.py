@@ -6,6 +6,8 @@ import pytest
 from api.admin_views import issue_sign_in_code
 from api.models import ReaderToken
 from content_types.factories import publish_news
+from readership import recording
+from readership.models import ItemRead
 
 from .conftest import PASSWORD, sign_in
 
@@ -133,3 +135,27 @@ def test_after_one_online_visit_the_app_opens_and_reads_with_no_network(world, p
     assert phone.get_by_text("Chỉ đảng viên chi bộ được đọc.").is_visible()
     screenshot(phone, "offline-article")
     phone.context.set_offline(False)
+
+
+def test_items_kept_for_offline_are_not_counted_as_read(world, phone, settings):
+    """The feeds' items fetched in the background are not reads; the one the
+    member opens is (the reading figures, readership/)."""
+    settings.READERSHIP_RECORDING = True
+    recording.BUFFER.clear()
+    sign_in(phone, "dv-an", PASSWORD)
+    branch_news = world["branch_news"]
+    phone.evaluate("navigator.serviceWorker.ready")
+    kept_province_item = world["public"][0]
+    for _attempt in range(60):
+        if phone.evaluate(
+            """async (id) => Boolean(await (await caches.open("stdv-api"))
+                .match(`/api/v2/pages/${id}/`, { ignoreVary: true }))""",
+            kept_province_item.pk,
+        ):
+            break
+        phone.wait_for_timeout(500)
+    phone.goto(f"/#/muc/{branch_news.pk}")
+    phone.get_by_role("heading", name=branch_news.title).wait_for()
+    recording.flush()
+    read = set(ItemRead.objects.filter(user=world["member"]).values_list("page_id", flat=True))
+    assert read == {branch_news.pk}

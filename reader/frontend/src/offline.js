@@ -65,6 +65,7 @@ export async function prefetch(ids) {
     if (!navigator.onLine || navigator.connection?.saveData) return;
     const path = `/api/v2/pages/${id}/`;
     if (await cache.match(path, { ignoreVary: true })) continue;
-    await request(path).catch(() => null);
+    // Keeping an item is not reading it: the reading figures skip prefetches.
+    await request(path, { headers: { Purpose: "prefetch" } }).catch(() => null);
   }
 }
