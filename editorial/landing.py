@@ -9,8 +9,9 @@ unit's home); on top of it:
 
 - the sidebar's "Pages" explorer opens on the unit's home page in the user's
   admin language (the Vietnamese one when there is no translation);
-- the dashboard starts with a panel for the unit: its pages waiting for
-  moderation and the actions "New notice" and "New meeting".
+- the dashboard starts with a panel for the unit: its own pages waiting for
+  moderation (not those of the units below it, which have their boards) and
+  the actions "New notice" and "New meeting".
 
 A user on several boards lands on the highest of their units (a committee's
 unit holds the units below it). Platform administrators and superusers, who
@@ -33,6 +34,7 @@ from wagtail.models import Locale, Page, WorkflowState, get_default_page_content
 
 from .board_scope import board_roles, is_active_user, is_platform_admin
 from .models import Unit, UnitLevel
+from .provisioning import unit_home_page_model
 
 # The "New meeting" form of branch life, shown once that app provides it.
 MEETING_CREATE_URL_NAME = "branches_meeting_create"
@@ -164,15 +166,29 @@ def add_landing_panel(request, panels):
 
 
 def waiting_for_moderation(unit):
-    """The pages of ``unit``'s subtree (in every language) in a moderation
-    step, the longest waiting first: a queryset of dicts with the page's id
-    and latest title and the step's name and start."""
+    """The pages of ``unit`` (in every language; not those of the units below
+    it, which have their own boards) in a moderation step, the longest waiting
+    first: a queryset of dicts with the page's id and latest title and the
+    step's name and start."""
     homes = Page.objects.filter(translation_key=unit.home_page.translation_key)
-    in_subtree = Q()
-    for path in homes.values_list("path", flat=True):
-        in_subtree |= Q(path__startswith=path)
+    homes = list(homes.values_list("path", "depth"))
+    under_homes, next_homes = Q(), Q()
+    for path, depth in homes:
+        under_homes |= Q(path__startswith=path)
+        next_homes |= Q(path__startswith=path, depth=depth + 1)
+    # The units below have their homes right under this one (the page tree
+    # follows the unit tree); their pages are theirs.
+    home_type = ContentType.objects.get_for_model(unit_home_page_model())
+    below = Q()
+    for path in Page.objects.filter(next_homes, content_type=home_type).values_list(
+        "path", flat=True
+    ):
+        below |= Q(path__startswith=path)
+    own_pages = Page.objects.filter(under_homes)
+    if below:
+        own_pages = own_pages.exclude(below)
     # A workflow state names its page by a text id, as any object.
-    page_ids = Page.objects.filter(in_subtree).annotate(text_id=Cast("pk", CharField()))
+    page_ids = own_pages.annotate(text_id=Cast("pk", CharField()))
     page_id = Cast(OuterRef("object_id"), IntegerField())
     return (
         WorkflowState.objects.filter(

@@ -228,17 +228,23 @@ def test_a_grassroots_editor_lands_on_their_unit_not_a_branch_below(
     unit_tree, english, board_user, signed_in, client, moderation
 ):
     """On two boards (a committee and a branch below it), the higher unit is
-    the landing; the waiting pages of the branch below are listed with it."""
+    the landing; its own waiting pages are listed, not the branch's."""
     editor = board_user(unit_tree.grassroots, BoardRole.REVIEWER)
     board_user(unit_tree.branch, BoardRole.EDITOR, username=editor.username)
     signed_in(editor)
-    moderation(draft_news(unit_tree.branch, "Tin chi bộ chờ duyệt", user=editor), editor)
+    branch_editor = board_user(unit_tree.branch, BoardRole.EDITOR, username="chibo")
+    moderation(
+        draft_news(unit_tree.branch, "Tin chi bộ chờ duyệt", user=branch_editor), branch_editor
+    )
+    moderation(draft_news(unit_tree.grassroots, "Tin xã chờ duyệt", user=editor), editor)
 
     response = client.get(reverse("wagtailadmin_home"))
 
     html = response.content.decode()
     assert "data-unit-landing-unit>Unit DT-X1<" in html
-    assert "Tin chi bộ chờ duyệt" in html
+    assert "1 page waiting for moderation" in html
+    assert "Tin xã chờ duyệt" in html
+    assert "Tin chi bộ chờ duyệt" not in html
     assert sidebar_explorer_start(response) == english_home(unit_tree.grassroots, english).pk
 
 
