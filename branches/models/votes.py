@@ -51,12 +51,12 @@ class Vote(models.Model):
     question = models.CharField(_("question"), max_length=500)
     secret = models.BooleanField(_("secret ballot"), default=False)
     quorum_percent = models.PositiveSmallIntegerField(
-        _("quorum (% of eligible voters)"),
+        _("quorum (percent of eligible voters)"),
         default=MORE_THAN_HALF,
         validators=[MaxValueValidator(99)],
     )
     threshold_percent = models.PositiveSmallIntegerField(
-        _("passing threshold (% of eligible voters)"),
+        _("passing threshold (percent of eligible voters)"),
         default=MORE_THAN_HALF,
         validators=[MaxValueValidator(99)],
     )
