@@ -288,7 +288,8 @@ LESSON_RESPONSE = inline_serializer(
 
 
 class LessonProgressView(MemberOnly):
-    """POST .../open/ or .../complete/: record it (idempotent)."""
+    """POST .../open/ (the member started the lesson) or .../complete/ (they
+    reached its end: the lesson counts as read); idempotent."""
 
     step = "open"
 
@@ -310,6 +311,9 @@ class LessonProgressView(MemberOnly):
 
 
 class ModuleProgressView(MemberOnly):
+    """My progress in a module: lessons opened and read to the end, final
+    quiz passed, and when I completed it (every lesson read, quiz passed)."""
+
     @extend_schema(
         responses=inline_serializer(
             "ModuleProgress",
@@ -317,6 +321,7 @@ class ModuleProgressView(MemberOnly):
                 "module": serializers.IntegerField(),
                 "lessons_total": serializers.IntegerField(),
                 "lessons_opened": serializers.IntegerField(),
+                "lessons_completed": serializers.IntegerField(),
                 "lessons": serializers.ListField(child=serializers.DictField()),
                 "final_quiz": serializers.IntegerField(allow_null=True),
                 "quiz_passed": serializers.BooleanField(allow_null=True),
@@ -336,6 +341,7 @@ class ModuleProgressView(MemberOnly):
                 "module": progress.module_id,
                 "lessons_total": progress.lessons_total,
                 "lessons_opened": progress.lessons_opened,
+                "lessons_completed": progress.lessons_completed,
                 "lessons": [
                     {
                         "id": lesson.lesson_id,
@@ -356,6 +362,12 @@ class ModuleProgressView(MemberOnly):
 
 class QuestionSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=4000)
+    key = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text="Chosen by the app for this question; sending it again is safe. "
+        "May also be sent as the Idempotency-Key header.",
+    )
 
 
 def question_json(question):
@@ -382,14 +394,27 @@ QUESTIONS_RESPONSE = inline_serializer("MemberQuestionList", QUESTION_FIELDS, ma
 
 
 class QuestionsView(MemberOnly):
-    """POST: send a question to my unit's board; GET: my questions and their status."""
+    """POST: send a question to my unit's board (once per key); GET: my
+    questions and their status."""
 
-    @extend_schema(request=QuestionSerializer, responses={201: QUESTION_RESPONSE})
+    @extend_schema(
+        request=QuestionSerializer,
+        responses={201: QUESTION_RESPONSE, 200: QUESTION_RESPONSE},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+    )
     def post(self, request):
         data = QuestionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        question = MemberQuestion.ask(request.user, data.validated_data["text"])
-        return Response(question_json(question), status=status.HTTP_201_CREATED)
+        text = data.validated_data["text"]
+        key = data.validated_data.get("key") or request.headers.get("Idempotency-Key", "")
+        if not key:
+            question = MemberQuestion.ask(request.user, text)
+            return Response(question_json(question), status=status.HTTP_201_CREATED)
+        question, created = MemberQuestion.ask_once(request.user, text, key)
+        return Response(
+            question_json(question),
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
     @extend_schema(responses=QUESTIONS_RESPONSE)
     def get(self, request):

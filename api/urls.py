@@ -4,7 +4,17 @@ from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail.api.v2.router import WagtailAPIRouter
 
-from . import accounts, answers, branches, interactive, meetings, reading, sync, tasks
+from . import (
+    accounts,
+    answers,
+    branches,
+    interactive,
+    meetings,
+    reading,
+    sync,
+    tasks,
+    unit_rankings,
+)
 from .exceptions import not_found
 from .files import ReaderDocumentsAPIViewSet, ReaderImagesAPIViewSet
 from .filters import MAX_ID
@@ -49,6 +59,11 @@ urlpatterns = [
         "quizzes/<id:quiz_id>/ranking/",
         interactive.RankingView.as_view(),
         name="api_quiz_ranking",
+    ),
+    path(
+        "quizzes/<id:quiz_id>/unit-ranking/",
+        unit_rankings.UnitRankingView.as_view(),
+        name="api_quiz_unit_ranking",
     ),
     path("attempts/", interactive.MyAttemptsView.as_view(), name="api_my_attempts"),
     path("attempts/<id:attempt_id>/", interactive.AttemptView.as_view(), name="api_attempt"),

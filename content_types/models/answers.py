@@ -9,7 +9,7 @@ or forwards it up the tree. Every step is kept as a ``MemberQuestionEvent``.
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext
@@ -135,6 +135,9 @@ class MemberQuestion(models.Model):
         on_delete=models.SET_NULL,
         related_name="source_questions",
     )
+    # Chosen by the member's app for one question (its Idempotency-Key): the
+    # same key sent again by the same member stores nothing new.
+    client_key = models.CharField(_("client key"), max_length=64, blank=True, editable=False)
 
     objects = MemberQuestionQuerySet.as_manager()
 
@@ -142,6 +145,13 @@ class MemberQuestion(models.Model):
         verbose_name = _("member's question")
         verbose_name_plural = _("members' questions")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["asker", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="unique_question_client_key",
+            )
+        ]
 
     def __str__(self):
         return self.text[:80]
@@ -170,6 +180,40 @@ class MemberQuestion(models.Model):
         question = cls(asker=user, text=text)
         question.save()
         return question
+
+    @classmethod
+    def ask_once(cls, user, text, key):
+        """``ask`` made safe to send again, as an offline phone does when the
+        network returns; returns ``(question, created)``.
+
+        ``key`` is chosen by the app for this question (1 to 64 characters;
+        ServiceError ``invalid_key`` otherwise). The same member sending the
+        same key again gets the question first stored with it, whatever the
+        text, and nothing new is stored; another member's same key is
+        unrelated. Two requests with one key at once store one question: the
+        unique constraint holds the second until the first ends.
+        """
+        max_length = cls._meta.get_field("client_key").max_length
+        if not isinstance(key, str) or not key.strip() or len(key) > max_length:
+            raise ServiceError(
+                ErrorCode.INVALID_KEY,
+                gettext("A question's key must have 1 to %(max)d characters.")
+                % {"max": max_length},
+            )
+        if user.is_authenticated:
+            earlier = cls.objects.filter(asker=user, client_key=key).first()
+            if earlier is not None:
+                return earlier, False
+        try:
+            with transaction.atomic():
+                question = cls(asker=user, text=text, client_key=key)
+                question.save()
+        except IntegrityError:
+            earlier = cls.objects.filter(asker=user, client_key=key).first()
+            if earlier is None:
+                raise
+            return earlier, False
+        return question, True
 
     def _route(self):
         member = getattr(self.asker, "member", None)

@@ -1,11 +1,13 @@
 """The completion rule of resolution study, for one member or a whole module.
 
-A member completes a module when they have opened every live lesson of it
+A member completes a module when they have read every live lesson of it to
+the end (``LessonProgress.completed_at``: the app saw them reach its bottom or
+listen to its recording to the end; merely opening a lesson only starts it)
 and, if the module names a final quiz, have a submitted passed attempt of
 that quiz. ``ModuleCompletion`` mirrors the rule: it is written when the rule
-comes to hold (dated when it did: the last lesson opened or the first pass,
-whichever came later) and removed when it no longer holds, e.g. after an
-editor adds a lesson.
+comes to hold (dated when it did: the last lesson read to the end or the
+first pass, whichever came later) and removed when it no longer holds, e.g.
+after an editor adds a lesson.
 
 ``update_completion`` applies the rule to one member as they study;
 ``refresh_module_completions`` applies it to every member of a module at once
@@ -38,6 +40,12 @@ def first_pass(member, quiz_id):
     ).aggregate(first=Min("submitted_at"))["first"]
 
 
+def read_lessons(lesson_ids):
+    """The progress rows of lessons read to the end, among ``lesson_ids``:
+    what the rule counts."""
+    return LessonProgress.objects.filter(lesson_id__in=lesson_ids, completed_at__isnull=False)
+
+
 def update_completion(member, module):
     """Apply the completion rule to one member and module; returns the
     ``ModuleCompletion`` or None.
@@ -49,12 +57,14 @@ def update_completion(member, module):
     quiz_id = module.final_quiz_id
     met_at = None
     if lesson_ids or quiz_id:
-        opened = LessonProgress.objects.filter(member=member, lesson_id__in=lesson_ids).aggregate(
-            count=Count("pk"), last=Max("opened_at")
+        read = (
+            read_lessons(lesson_ids)
+            .filter(member=member)
+            .aggregate(count=Count("pk"), last=Max("completed_at"))
         )
         passed_at = first_pass(member, quiz_id) if quiz_id else None
-        if opened["count"] == len(lesson_ids) and (passed_at or not quiz_id):
-            met_at = max(moment for moment in (opened["last"], passed_at) if moment)
+        if read["count"] == len(lesson_ids) and (passed_at or not quiz_id):
+            met_at = max(moment for moment in (read["last"], passed_at) if moment)
     if met_at is None:
         ModuleCompletion.objects.filter(member=member, module=module).delete()
         return None
@@ -87,9 +97,9 @@ def refresh_module_completions(module):
     met = {}
     if lesson_ids:
         rows = (
-            LessonProgress.objects.filter(lesson_id__in=lesson_ids)
+            read_lessons(lesson_ids)
             .values("member_id")
-            .annotate(count=Count("lesson_id"), last=Max("opened_at"))
+            .annotate(count=Count("lesson_id"), last=Max("completed_at"))
             .filter(count=len(lesson_ids))
             .order_by()
         )

@@ -3,14 +3,14 @@ and their progress in a module.
 
 What the reader API (and the plain reader site) call:
 
-- ``open_lesson(user, lesson)`` when a member opens a lesson: stores the first
-  time only, refuses members who are not active, lessons they may not read and
-  modules that have not opened yet.
+- ``open_lesson(user, lesson)`` when a member opens a lesson (they started
+  it): stores the first time only, refuses members who are not active,
+  lessons they may not read and modules that have not opened yet.
 - ``complete_lesson(user, lesson)`` when the app saw the member reach the end of
-  the lesson (read to the bottom, or listened to the recording to its end).
-  It is shown to the member but is not part of the completion rule.
-- ``module_progress(user, module)``: the member's lessons opened, final quiz
-  passed, completion date.
+  the lesson (read to the bottom, or listened to the recording to its end):
+  the lesson counts as read, which is what the completion rule asks.
+- ``module_progress(user, module)``: the member's lessons opened and read,
+  final quiz passed, completion date.
 
 Refusals raise ``content_types.errors.ServiceError`` with a stable code:
 ``not_member`` (not an active party member), ``not_found`` (not published,
@@ -71,43 +71,50 @@ def _lesson_for_study(user, lesson, now):
 
 
 def open_lesson(user, lesson, *, now=None):
-    """Record that ``user`` opened ``lesson``; returns the ``LessonProgress``.
+    """Record that ``user`` opened (started) ``lesson``; returns the
+    ``LessonProgress``.
 
-    Idempotent: opening again keeps the first ``opened_at``. Raises
-    ServiceError ``not_member`` for users who are not active members,
-    ``not_found`` for a lesson that is not published or that the member may
-    not read (as the reader site does), and ``not_open`` before the module's
-    opening date: progress counts from the day the module opens, although
-    editors may publish it earlier. Lessons may still be opened after the due
-    date; late completions count.
+    Idempotent: opening again keeps the first ``opened_at``. Opening alone
+    completes nothing: a lesson counts once read to the end
+    (``complete_lesson``). Raises ServiceError ``not_member`` for users who
+    are not active members, ``not_found`` for a lesson that is not published
+    or that the member may not read (as the reader site does), and
+    ``not_open`` before the module's opening date: progress counts from the
+    day the module opens, although editors may publish it earlier. Lessons
+    may still be opened after the due date; late completions count.
+    """
+    now = now or timezone.now()
+    member, module = _lesson_for_study(user, lesson, now)
+    progress, _created = LessonProgress.objects.get_or_create(
+        member=member, lesson=lesson, defaults={"module": module, "opened_at": now}
+    )
+    return progress
+
+
+def complete_lesson(user, lesson, *, now=None):
+    """Record that the member reached the end of ``lesson`` (the app decides:
+    scrolled to the bottom, or played the recording to the end): the lesson
+    counts as read, and the module's completion rule is applied.
+
+    Opens the lesson too if needed (same refusals as ``open_lesson``). The
+    first ``opened_at`` and ``completed_at`` are kept, so sending it again
+    (an offline phone's retry) changes nothing.
     """
     now = now or timezone.now()
     member, module = _lesson_for_study(user, lesson, now)
     with transaction.atomic():
         lock_member(member)
         progress, created = LessonProgress.objects.get_or_create(
-            member=member, lesson=lesson, defaults={"module": module, "opened_at": now}
+            member=member,
+            lesson=lesson,
+            defaults={"module": module, "opened_at": now, "completed_at": now},
         )
+        if not created and progress.completed_at is None:
+            progress.completed_at = now
+            progress.save(update_fields=["completed_at"])
+            created = True
         if created:
             update_completion(member, module)
-    return progress
-
-
-def complete_lesson(user, lesson, *, now=None):
-    """Record that the member reached the end of ``lesson`` (the app decides:
-    scrolled to the bottom, or played the recording to the end).
-
-    Opens the lesson first if needed, so the same refusals apply. The first
-    ``completed_at`` is kept. Informative only: the module's completion rule
-    asks for every lesson *opened*, as the issue states.
-    """
-    now = now or timezone.now()
-    progress = open_lesson(user, lesson, now=now)
-    if progress.completed_at is None:
-        LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
-            completed_at=now
-        )
-        progress.refresh_from_db(fields=["completed_at"])
     return progress
 
 
@@ -137,7 +144,13 @@ class ModuleProgress:
 
     @property
     def lessons_opened(self):
+        """Lessons started (opened at least once)."""
         return sum(1 for lesson in self.lessons if lesson.opened_at)
+
+    @property
+    def lessons_completed(self):
+        """Lessons read to the end: what the completion rule counts."""
+        return sum(1 for lesson in self.lessons if lesson.completed_at)
 
     @property
     def is_complete(self):

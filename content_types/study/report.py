@@ -1,5 +1,7 @@
 """The study completion report: per child unit of a unit, its active members
-and, per module, the members expected to study it and those who completed it.
+and, per module, the members expected to study it and those who completed it
+(``ModuleCompletion``: every lesson read to the end, and the final quiz passed
+if the module has one; see ``completion``).
 
 ``completion_report`` counts in a constant number of queries, whatever the
 size of the tree; ``default_report_unit`` is the unit the admin report opens

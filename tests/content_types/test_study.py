@@ -4,14 +4,17 @@ has completed a module.
 The reader API relies on ``open_lesson`` / ``complete_lesson`` /
 ``module_progress`` refusing what the reader site refuses, and the completion
 report relies on ``ModuleCompletion`` holding exactly the members for whom the
-rule holds: every live lesson opened and, when the module names a final quiz,
-a passed submitted attempt.
+rule holds: every live lesson read to the end (``complete_lesson``; opening
+only starts a lesson) and, when the module names a final quiz, a passed
+submitted attempt.
 """
 
 import datetime
+import importlib
 import json
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from wagtail.models import Page
@@ -35,6 +38,7 @@ from content_types.study import (
     complete_lesson,
     module_progress,
     open_lesson,
+    refresh_module_completions,
     update_completion,
 )
 from editorial.factories import MemberFactory, UserFactory
@@ -159,7 +163,10 @@ def test_opening_a_lesson_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(14):
         open_lesson(user, lesson, now=at(0))
     with django_assert_max_num_queries(16):
-        open_lesson(user, _second, now=at(1))  # completes the module
+        complete_lesson(user, lesson, now=at(1))
+    with django_assert_max_num_queries(16):
+        complete_lesson(user, _second, now=at(2))  # completes the module
+    assert completion(member, _module).completed_at == at(2)
 
 
 def test_module_progress_costs_a_fixed_number_of_queries(
@@ -233,7 +240,7 @@ def test_a_module_cannot_be_studied_before_it_opens(unit_tree, member):
     assert error.value.code == "not_open"
     # 11 March 00:30 in Hanoi is still 10 March in UTC: the local date decides.
     hanoi_midnight = datetime.datetime(2025, 3, 10, 17, 30, tzinfo=datetime.UTC)
-    assert open_lesson(member.user, lesson, now=hanoi_midnight).opened_at == hanoi_midnight
+    assert complete_lesson(member.user, lesson, now=hanoi_midnight).opened_at == hanoi_midnight
     assert completion(member, module) is not None
 
 
@@ -241,25 +248,27 @@ def test_late_completion_still_counts(unit_tree, member):
     module, (lesson,) = publish_module(
         unit_tree.district, "Quá hạn", lessons=1, due_on=datetime.date(2025, 3, 1)
     )
-    open_lesson(member.user, lesson, now=at(0))
+    complete_lesson(member.user, lesson, now=at(0))
     assert completion(member, module).completed_at == at(0)
 
 
 # --- the completion rule ---------------------------------------------------------
 
 
-def test_without_a_final_quiz_opening_every_lesson_completes(member, module):
+def test_without_a_final_quiz_reading_every_lesson_to_the_end_completes(member, module):
     module, (first, second) = module
-    open_lesson(member.user, first, now=at(0))
+    complete_lesson(member.user, first, now=at(0))
     assert completion(member, module) is None
     progress = module_progress(member.user, module)
     assert (progress.lessons_opened, progress.lessons_total) == (1, 2)
+    assert progress.lessons_completed == 1
     assert progress.quiz_passed is None and not progress.is_complete
 
-    open_lesson(member.user, second, now=at(20))
+    complete_lesson(member.user, second, now=at(20))
     assert completion(member, module).completed_at == at(20)
     progress = module_progress(member.user, module)
     assert (progress.lessons_opened, progress.completed_at) == (2, at(20))
+    assert progress.lessons_completed == 2
     assert [lesson.opened_at for lesson in progress.lessons] == [at(0), at(20)]
     assert [lesson.title for lesson in progress.lessons] == [first.title, second.title]
 
@@ -267,18 +276,74 @@ def test_without_a_final_quiz_opening_every_lesson_completes(member, module):
 def test_completion_is_written_once(member, module):
     module, lessons = module
     for lesson in lessons:
-        open_lesson(member.user, lesson, now=at(0))
-    open_lesson(member.user, lessons[0], now=at(90))
+        complete_lesson(member.user, lesson, now=at(0))
+    complete_lesson(member.user, lessons[0], now=at(90))
     update_completion(member, module)
     assert ModuleCompletion.objects.filter(member=member, module=module).count() == 1
     assert completion(member, module).completed_at == at(0)
+
+
+def test_opening_every_lesson_without_reading_them_to_the_end_completes_nothing(member, module):
+    module, lessons = module
+    for minute, lesson in enumerate(lessons):
+        open_lesson(member.user, lesson, now=at(minute))
+    update_completion(member, module)
+    assert completion(member, module) is None
+    progress = module_progress(member.user, module)
+    assert (progress.lessons_opened, progress.lessons_completed) == (2, 0)
+    assert not progress.is_complete
+    # Reading one of them to the end is not enough either.
+    complete_lesson(member.user, lessons[0], now=at(10))
+    assert completion(member, module) is None
+    complete_lesson(member.user, lessons[1], now=at(30))
+    assert completion(member, module).completed_at == at(30)
+    # Opened first, read later: the first opening is kept.
+    progress = module_progress(member.user, module)
+    assert [(row.opened_at, row.completed_at) for row in progress.lessons] == [
+        (at(0), at(10)),
+        (at(1), at(30)),
+    ]
+
+
+def test_the_bulk_recomputation_counts_lessons_read_not_opened(unit_tree, module):
+    module, lessons = module
+    reader, opener = MemberFactory(branch=unit_tree.branch), MemberFactory(branch=unit_tree.branch)
+    for lesson in lessons:
+        complete_lesson(reader.user, lesson, now=at(3))
+        open_lesson(opener.user, lesson, now=at(1))
+    # A completion left over from the old rule ("every lesson opened").
+    ModuleCompletion.objects.create(member=opener, module=module, completed_at=at(1))
+    assert refresh_module_completions(module) == (0, 1)
+    assert completion(opener, module) is None
+    assert completion(reader, module).completed_at == at(3)
+
+
+def test_the_data_migration_recomputes_completions_under_the_new_rule(unit_tree, module):
+    """Completions stored under the old rule ("every lesson opened") are
+    recomputed by migration 0012: openers lose theirs, readers are dated when
+    they read the last lesson to the end."""
+    recompute = importlib.import_module(
+        "content_types.migrations.0012_completions_count_lessons_read"
+    ).recompute_completions
+    module, lessons = module
+    reader, opener = MemberFactory(branch=unit_tree.branch), MemberFactory(branch=unit_tree.branch)
+    for minute, lesson in enumerate(lessons):
+        open_lesson(reader.user, lesson, now=at(minute))
+        open_lesson(opener.user, lesson, now=at(minute))
+    LessonProgress.objects.filter(member=reader).update(completed_at=at(50))
+    ModuleCompletion.objects.bulk_create(
+        ModuleCompletion(member=who, module=module, completed_at=at(1)) for who in (reader, opener)
+    )
+    recompute(django_apps, None)
+    assert completion(opener, module) is None
+    assert completion(reader, module).completed_at == at(50)
 
 
 def test_with_a_final_quiz_a_pass_is_needed(unit_tree, member):
     quiz = publish_quiz(unit_tree.district)
     module, lessons = publish_module(unit_tree.district, "Có kiểm tra", final_quiz=quiz)
     for minute, lesson in enumerate(lessons):
-        open_lesson(member.user, lesson, now=at(minute))
+        complete_lesson(member.user, lesson, now=at(minute))
     assert completion(member, module) is None
     assert module_progress(member.user, module).quiz_passed is False
 
@@ -291,13 +356,13 @@ def test_with_a_final_quiz_a_pass_is_needed(unit_tree, member):
     assert progress.quiz_passed is True and progress.completed_at == at(60)
 
 
-def test_a_pass_before_the_last_lesson_completes_when_that_lesson_is_opened(unit_tree, member):
+def test_a_pass_before_the_last_lesson_completes_when_that_lesson_is_read(unit_tree, member):
     quiz = publish_quiz(unit_tree.district)
     module, (first, second) = publish_module(unit_tree.district, "Thi trước", final_quiz=quiz)
-    open_lesson(member.user, first, now=at(0))
+    complete_lesson(member.user, first, now=at(0))
     submit_attempt(member, quiz, passed=True, submitted_at=at(10))
     assert completion(member, module) is None
-    open_lesson(member.user, second, now=at(40))
+    complete_lesson(member.user, second, now=at(40))
     assert completion(member, module).completed_at == at(40)
 
 
@@ -305,19 +370,19 @@ def test_another_members_pass_does_not_count(unit_tree, member):
     quiz = publish_quiz(unit_tree.district)
     module, lessons = publish_module(unit_tree.district, "Người khác thi", final_quiz=quiz)
     for lesson in lessons:
-        open_lesson(member.user, lesson, now=at(0))
+        complete_lesson(member.user, lesson, now=at(0))
     other = MemberFactory(branch=unit_tree.branch)
     submit_attempt(other, quiz, passed=True, submitted_at=at(5))
     assert completion(member, module) is None
-    assert completion(other, module) is None  # passed, but opened nothing
+    assert completion(other, module) is None  # passed, but read nothing
 
 
 def test_a_pass_counts_for_every_module_naming_the_quiz(unit_tree, member):
     quiz = publish_quiz(unit_tree.district)
     first, first_lessons = publish_module(unit_tree.district, "A", lessons=1, final_quiz=quiz)
     second, second_lessons = publish_module(unit_tree.district, "B", lessons=1, final_quiz=quiz)
-    open_lesson(member.user, first_lessons[0], now=at(0))
-    open_lesson(member.user, second_lessons[0], now=at(1))
+    complete_lesson(member.user, first_lessons[0], now=at(0))
+    complete_lesson(member.user, second_lessons[0], now=at(1))
     submit_attempt(member, quiz, passed=True, submitted_at=at(2))
     assert completion(member, first) and completion(member, second)
 
@@ -325,17 +390,17 @@ def test_a_pass_counts_for_every_module_naming_the_quiz(unit_tree, member):
 # --- editors changing a module after members completed it ----------------------
 
 
-def test_adding_a_lesson_uncompletes_until_it_is_opened(
+def test_adding_a_lesson_uncompletes_until_it_is_read(
     member, module, django_capture_on_commit_callbacks
 ):
     module, lessons = module
     for lesson in lessons:
-        open_lesson(member.user, lesson, now=at(0))
+        complete_lesson(member.user, lesson, now=at(0))
     assert completion(member, module)
     with django_capture_on_commit_callbacks(execute=True):
         third = publish_lesson(module, "Bài bổ sung")
     assert completion(member, module) is None
-    open_lesson(member.user, third, now=at(100))
+    complete_lesson(member.user, third, now=at(100))
     assert completion(member, module).completed_at == at(100)
 
 
@@ -343,7 +408,7 @@ def test_unpublishing_the_missing_lesson_completes(
     member, module, django_capture_on_commit_callbacks
 ):
     module, (first, second) = module
-    open_lesson(member.user, first, now=at(7))
+    complete_lesson(member.user, first, now=at(7))
     assert completion(member, module) is None
     with django_capture_on_commit_callbacks(execute=True):
         second.unpublish()
@@ -355,7 +420,7 @@ def test_deleting_a_module_with_its_lessons_leaves_no_completion(
 ):
     module, lessons = module
     for lesson in lessons:
-        open_lesson(member.user, lesson, now=at(0))
+        complete_lesson(member.user, lesson, now=at(0))
     with django_capture_on_commit_callbacks(execute=True):
         Page.objects.get(pk=module.pk).delete()
     assert not ModuleCompletion.objects.exists()
@@ -367,10 +432,10 @@ def test_naming_a_final_quiz_later_asks_for_a_pass(
 ):
     module, lessons = module
     for lesson in lessons:
-        open_lesson(member.user, lesson, now=at(0))
+        complete_lesson(member.user, lesson, now=at(0))
     passed_earlier = MemberFactory(branch=unit_tree.branch_2)
     for lesson in lessons:
-        open_lesson(passed_earlier.user, lesson, now=at(1))
+        complete_lesson(passed_earlier.user, lesson, now=at(1))
     quiz = publish_quiz(unit_tree.district)
     submit_attempt(passed_earlier, quiz, passed=True, submitted_at=at(3))
     module.final_quiz = quiz
@@ -385,17 +450,17 @@ def test_moving_a_lesson_to_another_module_counts_it_there(
 ):
     first, (kept, moved) = publish_module(unit_tree.district, "Học phần A")
     second, (other,) = publish_module(unit_tree.district, "Học phần B", lessons=1)
-    open_lesson(member.user, kept, now=at(0))
-    open_lesson(member.user, other, now=at(1))
+    complete_lesson(member.user, kept, now=at(0))
+    complete_lesson(member.user, other, now=at(1))
     assert completion(member, second)
     early = MemberFactory(branch=unit_tree.branch_2)
     open_lesson(early.user, moved, now=at(0))
     with django_capture_on_commit_callbacks(execute=True):
         Page.objects.get(pk=moved.pk).move(Page.objects.get(pk=second.pk), pos="last-child")
     assert LessonProgress.objects.get(lesson=moved, member=early).module_id == second.pk
-    assert completion(member, first).completed_at == at(0)  # its only lesson left is opened
-    assert completion(member, second) is None  # the moved lesson is not opened yet
-    open_lesson(member.user, StudyLesson.objects.get(pk=moved.pk), now=at(2))
+    assert completion(member, first).completed_at == at(0)  # its only lesson left is read
+    assert completion(member, second) is None  # the moved lesson is not read yet
+    complete_lesson(member.user, StudyLesson.objects.get(pk=moved.pk), now=at(2))
     assert completion(member, second).completed_at == at(2)
 
 

@@ -26,7 +26,7 @@ from wagtail.test.utils.form_data import (
 )
 
 from content_types.models import Audience, StudyLesson
-from content_types.study import completion_report, open_lesson, report_modules
+from content_types.study import complete_lesson, completion_report, open_lesson, report_modules
 from content_types.views.study_report_export import completion_report_xlsx
 from editorial.factories import MemberFactory, UserFactory, make_unit
 from editorial.models import BoardRole, MemberStatus, UnitLevel
@@ -38,7 +38,13 @@ XLSX = "study_report_xlsx"
 
 
 def study(member, module):
-    """The member opens every lesson of the module: they complete it."""
+    """The member reads every lesson of the module to the end: they complete it."""
+    for lesson in StudyLesson.objects.child_of(module).live():
+        complete_lesson(member.user, lesson, now=at(0))
+
+
+def start(member, module):
+    """The member opens every lesson of the module but reads none to the end."""
     for lesson in StudyLesson.objects.child_of(module).live():
         open_lesson(member.user, lesson, now=at(0))
 
@@ -184,6 +190,24 @@ def test_a_final_quiz_pass_is_needed_before_a_member_counts(tree):
     assert table(completion_report(tree.district, modules=[module]))["DT-X1"] == (
         1,
         [(1, 1, 1.0)],
+    )
+
+
+def test_only_members_who_read_every_lesson_to_the_end_are_counted(tree):
+    module, lessons = publish_module(tree.district, "Đọc đến cuối", lessons=2)
+    reader, opener, halfway = (MemberFactory(branch=tree.branch) for _ in range(3))
+    study(reader, module)
+    start(opener, module)
+    start(halfway, module)
+    complete_lesson(halfway.user, lessons[0], now=at(5))
+    assert table(completion_report(tree.district, modules=[module]))["DT-X1"] == (
+        3,
+        [(3, 1, 0.3333)],
+    )
+    complete_lesson(halfway.user, lessons[1], now=at(9))
+    assert table(completion_report(tree.district, modules=[module]))["DT-X1"] == (
+        3,
+        [(3, 2, 0.6667)],
     )
 
 

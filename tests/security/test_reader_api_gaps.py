@@ -17,9 +17,13 @@ from content_types.models import (
     AnswerEntry,
     Audience,
     DocumentRelation,
+    LessonProgress,
+    MemberQuestion,
+    ModuleCompletion,
     RelationKind,
     StudyLesson,
 )
+from editorial.factories import UserFactory
 from search.rebuild import rebuild
 from tests.api.conftest import (  # noqa: F401 (fixtures, registered by their names)
     _fresh_throttles,
@@ -293,3 +297,134 @@ def test_a_members_cursor_shows_a_stranger_nothing_more(audience_content, api):
     public = {audience_content.news["public"].title}
     assert titles <= public
     assert answer.json()["meta"]["total_count"] == 1
+
+
+# --- issue 16, second round: lessons read, questions sent once, unit rankings ---------
+
+
+def test_completing_a_lesson_the_caller_may_not_read_is_a_404_and_counts_nothing(
+    unit_tree, api, readers
+):
+    """A lesson of a branch-only module: the sibling branch's member, the
+    member attached to the grassroots unit and the anonymous caller cannot
+    mark it read, and nothing of theirs is stored."""
+    module, (lesson,) = publish_module(
+        unit_tree.grassroots,
+        "Chỉ cho chi bộ 1",
+        lessons=1,
+        audience=Audience.UNIT,
+        units=[unit_tree.branch],
+    )
+    for reader in ("sibling branch", "parent unit"):
+        response = api(reader).post(f"/api/study/lessons/{lesson.pk}/complete/")
+        assert (response.status_code, response.json()["code"]) == (404, "not_found")
+        progress = api(reader).get(f"/api/study/modules/{module.pk}/progress/")
+        assert progress.status_code == 404
+    assert api("anonymous").post(f"/api/study/lessons/{lesson.pk}/complete/").status_code == 401
+    assert not LessonProgress.objects.exists() and not ModuleCompletion.objects.exists()
+    assert api("branch").post(f"/api/study/lessons/{lesson.pk}/complete/").status_code == 200
+    assert ModuleCompletion.objects.get().member.user == readers["branch"]
+
+
+def test_another_members_question_key_reveals_nothing_of_the_first_question(api, readers):
+    """Keys are per member: the sibling branch's member sending the key the
+    branch member used gets a question of their own, and never the first one's
+    id, text or status."""
+    secret = "Đồng chí bí thư chi bộ 1 có vi phạm gì không?"
+    first = api("branch").post(
+        "/api/questions/",
+        {"text": secret},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="guessable-1",
+    )
+    assert first.status_code == 201
+
+    replayed = api("sibling branch").post(
+        "/api/questions/",
+        {"text": "Câu hỏi của tôi"},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="guessable-1",
+    )
+    assert replayed.status_code == 201
+    assert replayed.json()["id"] != first.json()["id"]
+    assert secret not in replayed.content.decode()
+    listed = api("sibling branch").get("/api/questions/")
+    assert [item["text"] for item in listed.json()] == ["Câu hỏi của tôi"]
+    assert secret not in listed.content.decode()
+    # The first member's question is untouched, and theirs alone.
+    assert MemberQuestion.objects.get(pk=first.json()["id"]).text == secret
+    assert MemberQuestion.objects.get(pk=first.json()["id"]).asker == readers["branch"]
+
+    # Without a member behind the key nothing is stored or shown.
+    anonymous = api("anonymous").post(
+        "/api/questions/",
+        {"text": "?"},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="guessable-1",
+    )
+    assert anonymous.status_code == 401 and secret not in anonymous.content.decode()
+    expelled = api("deactivated").post(
+        "/api/questions/",
+        {"text": "?"},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="guessable-1",
+    )
+    # An expelled member's token no longer signs in.
+    assert expelled.status_code == 401 and secret not in expelled.content.decode()
+    not_a_member = Client(**bearer(UserFactory())).post(
+        "/api/questions/",
+        {"text": "?"},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="guessable-1",
+    )
+    assert not_a_member.status_code == 403
+    assert not_a_member.json()["code"] == "not_member"
+    assert secret not in not_a_member.content.decode()
+    assert MemberQuestion.objects.count() == 2
+
+
+def test_the_unit_ranking_of_a_quiz_the_caller_may_not_read_is_a_404(unit_tree, api):
+    """A quiz for the branch DT-X1-C1 only: its unit ranking exists for that
+    branch's members, and is a 404 (the same body as for no quiz at all) for
+    the sibling branch, the grassroots unit's own member and the anonymous
+    caller, as the member ranking is."""
+    quiz = open_quiz(unit_tree, audience=Audience.UNIT, units=[unit_tree.branch])
+    url = f"/api/quizzes/{quiz.pk}/unit-ranking/"
+    assert api("branch").get(url).status_code == 200
+    missing = api("branch").get("/api/quizzes/999999/unit-ranking/")
+    for reader in ("sibling branch", "parent unit", "anonymous"):
+        response = api(reader).get(url)
+        assert response.status_code == 404
+        assert response.json() == missing.json()
+        assert api(reader).get(f"/api/quizzes/{quiz.pk}/ranking/").status_code == 404
+    # An expelled member's token no longer signs in, for either ranking.
+    assert api("deactivated").get(url).status_code == 401
+    assert api("deactivated").get(f"/api/quizzes/{quiz.pk}/ranking/").status_code == 401
+
+
+def test_the_unit_ranking_ranks_only_units_of_the_quiz(unit_tree, api):
+    """``?unit=`` goes down from the quiz's unit, never sideways or up: the
+    sibling grassroots unit, the district above or a unit that does not exist
+    is the same 404, and shows no figure of theirs."""
+    quiz = open_quiz(unit_tree)
+    url = f"/api/quizzes/{quiz.pk}/unit-ranking/"
+    nowhere = api("branch").get(url, {"unit": 999999})
+    assert (nowhere.status_code, nowhere.json()["code"]) == (404, "not_found")
+    for unit in (unit_tree.grassroots_2, unit_tree.district, unit_tree.province):
+        response = api("branch").get(url, {"unit": unit.pk})
+        assert response.json() == nowhere.json()
+        assert unit.name not in response.content.decode()
+    assert api("branch").get(url, {"unit": unit_tree.branch_2.pk}).status_code == 200
+
+
+def test_an_open_contests_unit_ranking_follows_the_member_ranking(unit_tree, api):
+    """The member ranking of a contest is shown while it runs (the app shows
+    it after a member hands in); the unit ranking answers alike: an open
+    contest is ranked for its readers, and for nobody else."""
+    contest = open_quiz(
+        unit_tree, is_contest=True, audience=Audience.UNIT, units=[unit_tree.branch]
+    )
+    for reader, expected in (("branch", 200), ("sibling branch", 404)):
+        members = api(reader).get(f"/api/quizzes/{contest.pk}/ranking/")
+        units = api(reader).get(f"/api/quizzes/{contest.pk}/unit-ranking/")
+        assert (members.status_code, units.status_code) == (expected, expected)
