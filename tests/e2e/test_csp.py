@@ -12,11 +12,7 @@ import pytest
 from content_types.factories import publish_news
 from editorial.models import BoardRole, Unit
 
-from .test_moderation_in_browser import (  # noqa: F401 (the browser fixture)
-    browser,
-    grassroots_with_board_team,
-    log_in,
-)
+from .test_moderation_in_browser import grassroots_with_board_team, log_in
 
 REPORT_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -27,7 +23,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.mark.django_db(transaction=True)
-def test_admin_and_site_work_under_the_policy(live_server, browser):  # noqa: F811
+def test_admin_and_site_work_under_the_policy(live_server, browser):
     team, _index = grassroots_with_board_team()
     article = publish_news(Unit.objects.get(code="DT-X1"), "Ra quân làm đường")
     base = live_server.url
