@@ -72,11 +72,11 @@ function Nav({ session }) {
   </ul></nav>`;
 }
 
-function App({ initialSettings, initialSession }) {
+function App({ initialSettings, initialSession, initialExpired }) {
   const route = useRoute();
   const [settings, setSettings] = useState(initialSettings);
   const [session, setSession] = useState(initialSession);
-  const [expired, setExpired] = useState(false);
+  const [expired, setExpired] = useState(initialExpired);
   const [online, setOnline] = useState(navigator.onLine);
 
   useEffect(() => {
@@ -89,6 +89,8 @@ function App({ initialSettings, initialSession }) {
     addEventListener("offline", down);
     if (navigator.onLine) flushOutbox();
     const stop = onSignedOut(async () => {
+      // Kept until the app next starts, so a reload still says why.
+      await store.put("expired", true);
       await store.remove("session");
       setSession(null);
       setExpired(true);
@@ -149,10 +151,15 @@ async function start() {
   applySettings(settings);
   const session = await store.get("session");
   if (session) setToken(session.token);
+  // A refusal the member has not seen yet (the app was reloaded or closed).
+  const expired = !session && Boolean(await store.get("expired"));
+  await store.remove("expired");
+  if (expired) location.hash = "#/dang-nhap";
   const mount = document.getElementById("reader");
   mount.textContent = "";
   document.body.classList.add("app-ready");
-  render(html`<${App} initialSettings=${settings} initialSession=${session} />`, mount);
+  render(html`<${App} initialSettings=${settings} initialSession=${session}
+    initialExpired=${expired} />`, mount);
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js", { scope: "/" });
   // A member's session is checked once online; an expired token lands on sign-in.
   if (session && navigator.onLine) {
