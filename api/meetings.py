@@ -78,15 +78,20 @@ class MeetingChangeSerializer(MeetingSerializer):
 
 class MeetingsView(BranchView):
     """GET: my meetings (my branch's and my residence branch's announced,
-    held and cancelled ones; drafts too of branches I am secretary of),
-    newest first; ``?state=`` filters. POST: a secretary prepares a draft."""
+    held and cancelled ones; drafts too of branches I am secretary of; for
+    the committee above, its branches' announced, held and cancelled ones,
+    which it rates), newest first; ``?state=`` filters. POST: a secretary
+    prepares a draft."""
 
     @extend_schema(responses=MEETING_SUMMARY.__class__(many=True))
     def get(self, request):
         member = self.member
         if member is None:
             return Response([])
-        seen = Q(branch_id__in=roles.branch_ids_of(member)) & ~Q(state=MeetingState.DRAFT)
+        below = roles.branches_under_committee(member).values("pk")
+        seen = (Q(branch_id__in=roles.branch_ids_of(member)) | Q(branch_id__in=below)) & ~Q(
+            state=MeetingState.DRAFT
+        )
         found = Meeting.objects.filter(
             seen | Q(branch_id__in=roles.secretary_branch_ids(member))
         ).select_related("branch")

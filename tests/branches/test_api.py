@@ -18,6 +18,8 @@ from content_types.factories import publish_news
 from editorial.models import Member, MemberStatus
 from tests.content_types.test_documents import make_pdf
 
+from .conftest import new_meeting
+
 pytestmark = pytest.mark.django_db
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -311,6 +313,20 @@ def test_a_file_material_is_uploaded_and_served_to_the_roll(life, announced, as_
     assert served.status_code == 200
     assert b"".join(served.streaming_content).startswith(b"%PDF")
     assert stranger.status_code == 404
+
+
+def test_the_committee_above_lists_its_branches_meetings_to_rate_them(life, announced, as_member):
+    draft = new_meeting(life.secretary, life.branch, title="Bản nháp")
+    meetings.close_meeting(life.secretary, announced, minutes="Biên bản")
+
+    listed = as_member(life.committee).get("/api/meetings/").json()
+    other = as_member(life.other_committee).get("/api/meetings/").json()
+
+    assert [(item["id"], item["state"]) for item in listed] == [(announced.pk, "held")]
+    assert draft.pk not in {item["id"] for item in listed}
+    assert other == []
+    detail = as_member(life.committee).get(f"/api/meetings/{announced.pk}/").json()
+    assert (detail["can_rate"], detail["is_secretary"], detail["roll"]) == (True, False, None)
 
 
 def test_listing_and_detail_cost_the_same_however_many_meetings_and_votes(
