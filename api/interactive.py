@@ -49,6 +49,7 @@ def attempt_json(attempt, *, with_questions=False):
                 "id": question.id,
                 "number": question.number,
                 "text": question.text,
+                "multiple": question.multiple,
                 "choices": [{"id": c.id, "text": c.text} for c in question.choices],
                 "chosen": question.chosen,
             }
@@ -74,6 +75,27 @@ def corrections_json(attempt):
     ]
 
 
+ATTEMPT_QUESTION = inline_serializer(
+    "AttemptQuestion",
+    {
+        "id": serializers.IntegerField(),
+        "number": serializers.IntegerField(),
+        "text": serializers.CharField(),
+        "multiple": serializers.BooleanField(
+            help_text="Whether more than one choice is right (tick every right one) "
+            "or exactly one; which ones is never said before the corrections."
+        ),
+        "choices": inline_serializer(
+            "AttemptChoice",
+            {"id": serializers.IntegerField(), "text": serializers.CharField()},
+            many=True,
+        ),
+        "chosen": serializers.ListField(child=serializers.IntegerField()),
+    },
+    many=True,
+    required=False,
+    help_text="While the attempt is open: the drawn questions, in order.",
+)
 ATTEMPT_FIELDS = {
     "id": serializers.IntegerField(),
     "quiz": serializers.IntegerField(),
@@ -86,7 +108,7 @@ ATTEMPT_FIELDS = {
     "max_score": serializers.IntegerField(),
     "passed": serializers.BooleanField(allow_null=True),
     "expired": serializers.BooleanField(),
-    "questions": serializers.ListField(child=serializers.DictField(), required=False),
+    "questions": ATTEMPT_QUESTION,
     "corrections": serializers.ListField(child=serializers.DictField(), required=False),
 }
 ATTEMPT_RESPONSE = inline_serializer("Attempt", ATTEMPT_FIELDS)

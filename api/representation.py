@@ -231,6 +231,7 @@ def page_detail(page, request, files):
         )
     if isinstance(page, StudyLesson):
         item["estimated_minutes"] = page.estimated_minutes
+        item.update(lesson_place(page))
     if isinstance(page, NewsArticle):
         item.update(source_name=page.source_name, source_url=page.source_url)
     elif isinstance(page, PartyDocument):
@@ -318,6 +319,22 @@ def quiz_facts(quiz):
         "question_count": quiz.question_count,
         "corrections": corrections_shown(quiz),
     }
+
+
+def lesson_place(lesson):
+    """A lesson's module (``{id, title}``) and the next published lesson's id
+    (null after the last), so an app opened on the lesson alone, from search
+    or a link, can lead on; two queries. Its readers are the module's."""
+    module = lesson.get_parent()
+    next_lesson = (
+        StudyLesson.objects.child_of(module)
+        .live()
+        .filter(path__gt=lesson.path)
+        .order_by("path")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return {"module": {"id": module.pk, "title": module.title}, "next_lesson": next_lesson}
 
 
 def module_facts(module, final_quiz_id):

@@ -202,6 +202,18 @@ COMPONENTS = {
                         "type": "integer",
                         "description": "Lessons and study modules.",
                     },
+                    "module": {
+                        "type": "object",
+                        "description": "Lessons: the study module they belong to.",
+                        "required": ["id", "title"],
+                        "properties": {"id": {"type": "integer"}, "title": {"type": "string"}},
+                    },
+                    "next_lesson": {
+                        "type": "integer",
+                        "nullable": True,
+                        "description": "Lessons: the module's next published lesson; null "
+                        "after the last.",
+                    },
                     "relations": {
                         "type": "array",
                         "description": "Party documents: the documents it amends, replaces, "

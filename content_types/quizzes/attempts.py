@@ -105,13 +105,15 @@ class ChoiceView:
 @dataclass(frozen=True)
 class QuestionView:
     """A drawn question as the member sees it while answering: no correctness,
-    no explanation."""
+    no explanation; ``multiple`` says only whether more than one choice is
+    right (one to tick, or every right one)."""
 
     id: int
     number: int
     text: str
     choices: list[ChoiceView]
     chosen: list[int]
+    multiple: bool = False
 
 
 def drawn_questions(attempt):
@@ -127,24 +129,22 @@ def drawn_questions(attempt):
 
 def attempt_questions(attempt):
     """The drawn questions and their choices in the drawn order, with what the
-    member chose so far; never which choices are correct."""
+    member chose so far and whether several choices are right; never which."""
     questions, choices = drawn_questions(attempt)
     views = []
     for number, item in enumerate(attempt.drawn, start=1):
         question = questions.get(item["question"])
         if question is None:
             continue  # deleted from the bank since: it scores nothing
+        drawn = [choices[choice_id] for choice_id in item["choices"] if choice_id in choices]
         views.append(
             QuestionView(
                 id=question.pk,
                 number=number,
                 text=question.text,
-                choices=[
-                    ChoiceView(choice_id, choices[choice_id].text)
-                    for choice_id in item["choices"]
-                    if choice_id in choices
-                ],
+                choices=[ChoiceView(choice.pk, choice.text) for choice in drawn],
                 chosen=list(attempt.answers.get(str(question.pk), [])),
+                multiple=sum(1 for choice in drawn if choice.is_correct) > 1,
             )
         )
     return views
