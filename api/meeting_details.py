@@ -12,10 +12,8 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
-from wagtail.documents import get_document_model
-from wagtail.models import Collection
 
-from branches import roles
+from branches import roles, uploads
 from branches.models import (
     Attendance,
     AttendanceStatus,
@@ -28,8 +26,7 @@ from branches.models import (
     VoteReceipt,
     VoteState,
 )
-from content_types.extraction import FileKind, check_uploaded_file
-from editorial.models import MemberStatus, Unit
+from editorial.models import MemberStatus
 
 from .branches import UNIT, bad_input, unit_json
 from .visibility import readable_pages
@@ -278,30 +275,11 @@ class MaterialSerializer(serializers.Serializer):
         return attrs
 
 
-def media_collection(branch):
-    """The branch's media collection, or its nearest ancestor's, or the root."""
-    unit = (
-        Unit.objects.filter(path__in=branch.ancestor_paths(), collection__isnull=False)
-        .select_related("collection")
-        .order_by("-depth")
-        .first()
-    )
-    return unit.collection if unit else Collection.get_first_root_node()
-
-
 def material_document(uploaded, title, meeting, request):
-    """A Wagtail document for an uploaded material (PDF, DOCX or a photo),
-    checked by its content, in the branch's collection."""
+    """A Wagtail document for an uploaded material (PDF, DOCX or a photo,
+    HEIC converted to JPEG), checked by its content, in the branch's
+    collection (``branches.uploads``, the path the admin shares)."""
     try:
-        check_uploaded_file(uploaded, uploaded.name, kinds=FileKind.ATTACHMENTS)
+        return uploads.material_document(uploaded, title, meeting, request.user)
     except ValidationError as error:
         raise bad_input("file", " ".join(error.messages)) from None
-    document_model = get_document_model()
-    document = document_model(
-        title=title or uploaded.name,
-        file=uploaded,
-        collection=media_collection(meeting.branch),
-        uploaded_by_user=request.user,
-    )
-    document.save()
-    return document

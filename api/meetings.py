@@ -216,7 +216,7 @@ class AttendanceView(BranchView):
 class MaterialsView(BranchView):
     """The secretary adds a material: JSON ``{"page": id}`` (a published page
     the secretary may read) or a multipart upload ``file`` (PDF, DOCX, JPEG,
-    PNG or WEBP) with a ``title``."""
+    PNG, WEBP, or HEIC converted to JPEG) with a ``title``."""
 
     parser_classes = [JSONParser, MultiPartParser]
 

@@ -21,10 +21,10 @@ from wagtail.images import get_image_model
 
 from branches import assignments
 from branches.models import TaskAssignment, TaskStatus
+from branches.uploads import media_collection
 from content_types.extraction import FileKind, check_uploaded_file
 
 from .branches import UNIT, BranchView, bad_input, secretary_branch, unit_json
-from .meeting_details import media_collection
 
 ASSIGNMENT = inline_serializer(
     "TaskAssignment",
