@@ -37,19 +37,23 @@ export function isSignedIn() {
   return Boolean(token);
 }
 
-export async function request(path, { method = "GET", body, headers = {} } = {}) {
+/** A JSON call; ``body`` may be FormData (an upload: it needs the network,
+ * never the outbox); ``blob`` answers the file itself (a download). */
+export async function request(path, { method = "GET", body, headers = {}, blob = false } = {}) {
   const init = {
     method,
     headers: { Accept: "application/json", "Accept-Language": currentLanguage(), ...headers },
     credentials: "omit",
   };
   if (token) init.headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) {
+  if (body instanceof FormData) init.body = body;
+  else if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
   const response = await fetch(path, init);
   if (response.status === 204) return null;
+  if (blob && response.ok) return response.blob();
   const data = await response.json().catch(() => null);
   if (response.status === 401 && token) {
     // An expired or revoked token: back to sign-in; drafts and the outbox stay.

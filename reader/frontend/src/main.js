@@ -14,6 +14,8 @@ import { Search } from "./screens/search.js";
 import { Settings } from "./screens/settings.js";
 import { SignIn } from "./screens/signin.js";
 import { STUDY_ROUTES } from "./screens/study.js";
+import { BRANCH_ROUTES } from "./screens/branch.js";
+import { useUnread } from "./screens/notifications.js";
 
 const DEFAULT_SETTINGS = { size: "normal", contrast: false, language: "vi" };
 
@@ -39,8 +41,8 @@ function applySettings(settings) {
 
 function Screen({ route, session, signIn, settings, changeSettings, signOut, expired }) {
   const [, name, id] = route.split("/");
-  const study = STUDY_ROUTES[name];
-  if (study) return study({ id, session });
+  const routed = STUDY_ROUTES[name] || BRANCH_ROUTES[name];
+  if (routed) return routed({ id, session });
   switch (name) {
     case "muc": return html`<${Item} key=${id} id=${id} />`;
     case "van-ban": return html`<${Documents} session=${session} />`;
@@ -59,16 +61,20 @@ const NAV = {
   study: ["#/hoc-tap", "✎"],
   questions: ["#/hoi-dap", "?"],
   search: ["#/tim-kiem", "⌕"],
+  branch: ["#/chi-bo", "⚑"],
   signIn: ["#/dang-nhap", "→"],
 };
 
-function Nav({ session }) {
+function Nav({ session, unread }) {
   const keys = session
-    ? ["home", "documents", "study", "questions", "search"]
+    ? ["home", "documents", "study", "questions", "branch", "search"]
     : ["home", "documents", "search", "signIn"];
   return html`<nav aria-label=${t("appName")}><ul>
     ${keys.map((key) => html`<li><a href=${NAV[key][0]}>
-      <span class="nav-icon" aria-hidden="true">${NAV[key][1]}</span>${t(key)}</a></li>`)}
+      <span class="nav-icon" aria-hidden="true">${NAV[key][1]}</span>${t(key)}
+      ${key === "branch" && unread > 0 && html` <span class="badge" data-testid="unread-count">
+        <span aria-hidden="true">${unread}</span>
+        <span class="visually-hidden">${t("unreadCount", { count: unread })}</span></span>`}</a></li>`)}
   </ul></nav>`;
 }
 
@@ -78,6 +84,7 @@ function App({ initialSettings, initialSession, initialExpired }) {
   const [session, setSession] = useState(initialSession);
   const [expired, setExpired] = useState(initialExpired);
   const [online, setOnline] = useState(navigator.onLine);
+  const unread = useUnread(session, route);
 
   useEffect(() => {
     const up = () => {
@@ -142,7 +149,7 @@ function App({ initialSettings, initialSession, initialExpired }) {
     ${!online && html`<p class="offline" role="status">${t("offline")}</p>`}
     <main id="content"><${Screen} route=${route} session=${session} signIn=${signIn}
       settings=${settings} changeSettings=${changeSettings} signOut=${signOut} expired=${expired} /></main>
-    <${Nav} session=${session} />
+    <${Nav} session=${session} unread=${unread} />
   </div>`;
 }
 

@@ -1,0 +1,231 @@
+"""Branch life on members' phones (issue 18): a secretary sends a meeting
+notice with a phone photo, a member answers it, the meeting is held with
+attendance and a secret vote, the committee above rates it; a task assigned
+and reported done; notifications marked read. Each person on their own
+phone (a browser context of their own)."""
+
+import datetime
+import io
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from PIL import Image
+from playwright.sync_api import expect
+
+from branches.models import (
+    Attendance,
+    Ballot,
+    Meeting,
+    MeetingRating,
+    Notification,
+    Rsvp,
+    Vote,
+    VoteReceipt,
+)
+from editorial.models import MemberStatus
+from tests.branches.conftest import give_office, make_member
+from tests.conftest import build_unit_tree
+
+from .conftest import PASSWORD, PHONE, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+QUESTION = "Đề nghị kết nạp quần chúng Lê Thị Hoa?"
+
+
+@pytest.fixture
+def branch(transactional_db):
+    """DT-X1-C1 with its secretary, an official and a probationary member; the
+    grassroots committee's secretary (a member of the sibling branch)."""
+    cache.clear()
+    units = build_unit_tree()
+    people = {
+        "units": units,
+        "secretary": make_member(units.branch, "bi-thu", full_name="Trần Văn Bình"),
+        "official": make_member(units.branch, "dang-vien", full_name="Nguyễn Văn An"),
+        "probationary": make_member(
+            units.branch, "du-bi", MemberStatus.PROBATIONARY, full_name="Phạm Thị Dung"
+        ),
+        "committee": make_member(units.branch_2, "bi-thu-dang-uy", full_name="Hoàng Văn Cường"),
+    }
+    give_office(people["secretary"], units.branch)
+    give_office(people["committee"], units.grassroots)
+    cache.clear()
+    return people
+
+
+@pytest.fixture
+def phones(browser, live_server):
+    """``phones(username)`` → a signed-in phone-sized page of its own browser
+    profile; page errors fail the test."""
+    contexts, errors = [], []
+
+    def open_phone(username):
+        context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=live_server.url)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        sign_in(page, username, PASSWORD)
+        return page
+
+    yield open_phone
+    for context in contexts:
+        context.close()
+    assert not errors, errors
+
+
+def jpeg_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (180, 30, 30)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def open_branch(page):
+    page.locator("nav").get_by_role("link", name="Chi bộ").click()
+    page.get_by_role("heading", name="Chi bộ", exact=True).wait_for()
+
+
+def test_a_meeting_noticed_answered_held_with_a_secret_vote_and_rated(branch, phones, screenshot):
+    units, official = branch["units"], branch["official"]
+    starts = timezone.localtime() + datetime.timedelta(days=3)
+
+    # The secretary writes the notice on their phone, with a photo of the agenda sheet.
+    secretary = phones("bi-thu")
+    open_branch(secretary)
+    secretary.get_by_role("link", name="Tạo thông báo họp").click()
+    secretary.get_by_label("Loại cuộc họp").select_option("regular")
+    secretary.get_by_label("Tên cuộc họp").fill("Sinh hoạt chi bộ tháng 12")
+    secretary.get_by_label("Bắt đầu lúc").fill(starts.strftime("%Y-%m-%dT19:30"))
+    secretary.get_by_label("Địa điểm").fill("Nhà văn hoá xóm Cầu Tâm")
+    secretary.get_by_label("Nội dung (mỗi dòng một mục)").fill(
+        "Kiểm điểm công tác tháng\nKết nạp đảng viên mới"
+    )
+    secretary.get_by_label("Hướng dẫn").fill("Mang theo sổ tay đảng viên.")
+    secretary.get_by_label("Ảnh chụp hoặc tệp PDF").set_input_files(
+        {"name": "chuong-trinh.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}
+    )
+    secretary.get_by_role("button", name="Lưu bản nháp").click()
+    secretary.get_by_test_id("meeting-state").filter(has_text="Bản nháp").wait_for()
+    meeting = Meeting.objects.get()
+    assert (meeting.title, meeting.state, meeting.place) == (
+        "Sinh hoạt chi bộ tháng 12",
+        "draft",
+        "Nhà văn hoá xóm Cầu Tâm",
+    )
+    assert timezone.localtime(meeting.starts_at).strftime("%H:%M") == "19:30"
+    assert [item.title for item in meeting.agenda.all()] == [
+        "Kiểm điểm công tác tháng",
+        "Kết nạp đảng viên mới",
+    ]
+    material = meeting.materials.select_related("document").get()
+    assert material.document.file.read().startswith(b"\xff\xd8")  # the JPEG itself
+    assert secretary.get_by_test_id("material").inner_text().startswith("Sinh hoạt chi bộ")
+    secretary.get_by_role("button", name="Gửi thông báo họp").click()
+    secretary.get_by_test_id("meeting-state").filter(has_text="Đã thông báo").wait_for()
+    screenshot(secretary, "secretary-notice-sent")
+
+    # The member sees the notice, opens it from the notifications and answers.
+    member = phones("dang-vien")
+    member.get_by_test_id("unread-count").filter(has_text="1").wait_for()
+    open_branch(member)
+    member.get_by_role("link", name="Thông báo").click()
+    member.get_by_test_id("unread").wait_for()
+    member.get_by_test_id("notification").first.click()
+    member.get_by_role("heading", name="Sinh hoạt chi bộ tháng 12").wait_for()
+    assert Notification.objects.get(user=official.user).read_at is not None
+    expect(member.get_by_test_id("unread-count")).to_have_count(0)
+    assert member.get_by_text("Nhà văn hoá xóm Cầu Tâm").is_visible()
+    assert member.get_by_text("Mang theo sổ tay đảng viên.").is_visible()
+    with member.expect_download() as downloading:
+        member.get_by_test_id("material").click()
+    assert downloading.value.suggested_filename.endswith(".jpg")
+    member.get_by_role("button", name="Tôi sẽ dự họp").click()
+    member.get_by_test_id("my-answer").filter(has_text="sẽ dự họp").wait_for()
+    assert Rsvp.objects.get(member=official).answer == "attending"
+    screenshot(member, "member-answered")
+
+    # At the meeting: attendance, then a secret vote on the second agenda item.
+    secretary.reload()
+    row = secretary.locator(f"#presence-{official.pk}")
+    row.wait_for()
+    assert "báo dự" in secretary.locator("label", has=row).inner_text()
+    for person in ("secretary", "official", "probationary"):
+        secretary.locator(f"#presence-{branch[person].pk}").select_option("present")
+    secretary.get_by_role("button", name="Lưu điểm danh").click()
+    secretary.get_by_text("Đã lưu điểm danh").wait_for()
+    assert set(Attendance.objects.values_list("member__user__username", "status")) == {
+        ("bi-thu", "present"),
+        ("dang-vien", "present"),
+        ("du-bi", "present"),
+    }
+    secretary.get_by_label("Thuộc nội dung").select_option(label="Kết nạp đảng viên mới")
+    secretary.get_by_label("Nội dung biểu quyết").fill(QUESTION)
+    secretary.get_by_label("Bỏ phiếu kín").check()
+    secretary.get_by_role("button", name="Mở biểu quyết").click()
+    vote_card = secretary.get_by_test_id("vote")
+    vote_card.filter(has_text="Bỏ phiếu kín").wait_for()
+    vote_card.get_by_role("button", name="Tán thành", exact=True).click()
+    vote_card.filter(has_text="Đồng chí đã biểu quyết.").wait_for()
+
+    member.reload()
+    member_card = member.get_by_test_id("vote")
+    member_card.filter(has_text=QUESTION).wait_for()
+    assert "Kết nạp đảng viên mới" in member_card.inner_text()
+    member_card.get_by_role("button", name="Tán thành", exact=True).click()
+    member_card.filter(has_text="Đồng chí đã biểu quyết.").wait_for()
+    assert member_card.get_by_role("button", name="Tán thành", exact=True).count() == 0
+
+    probationary = phones("du-bi")
+    probationary.goto(f"/#/hop/{meeting.pk}")
+    refusal = probationary.get_by_test_id("no-vote")
+    refusal.wait_for()
+    assert refusal.inner_text() == "Đảng viên dự bị dự họp nhưng không có quyền biểu quyết."
+    assert probationary.get_by_role("button", name="Tán thành", exact=True).count() == 0
+    screenshot(probationary, "probationary-no-vote")
+
+    # The secretary closes the vote (the counts are shown), then the meeting.
+    secretary.get_by_role("button", name=f"Kết thúc biểu quyết: {QUESTION}").click()
+    result = secretary.get_by_test_id("vote-result")
+    result.wait_for()
+    assert result.inner_text().splitlines() == [
+        "Tán thành 2 · Không tán thành 0 · Không biểu quyết 0 · Có quyền biểu quyết 2",
+        "Được thông qua",
+    ]
+    vote = Vote.objects.get()
+    assert (vote.secret, vote.approve_count, vote.passed) == (True, 2, True)
+    # Secrecy: who voted and what was chosen are not linked in the database.
+    assert set(VoteReceipt.objects.values_list("member__user__username", "choice")) == {
+        ("bi-thu", ""),
+        ("dang-vien", ""),
+    }
+    assert sorted(Ballot.objects.values_list("choice", flat=True)) == ["approve", "approve"]
+    assert {field.name for field in Ballot._meta.concrete_fields} == {"id", "vote", "choice"}
+    secretary.get_by_label("Biên bản cuộc họp").fill("Chi bộ đã kiểm điểm công tác tháng 12.")
+    secretary.get_by_label("Nghị quyết").fill("Kết nạp quần chúng Lê Thị Hoa.")
+    secretary.get_by_role("button", name="Kết thúc cuộc họp").click()
+    secretary.get_by_test_id("meeting-state").filter(has_text="Đã họp").wait_for()
+    assert secretary.get_by_test_id("minutes").inner_text() == (
+        "Chi bộ đã kiểm điểm công tác tháng 12."
+    )
+    meeting.refresh_from_db()
+    assert (meeting.state, meeting.resolution) == ("held", "Kết nạp quần chúng Lê Thị Hoa.")
+
+    # The grassroots committee finds the held meeting and rates it "tốt".
+    committee = phones("bi-thu-dang-uy")
+    open_branch(committee)
+    committee.get_by_test_id("meeting-link").filter(has_text="Sinh hoạt chi bộ tháng 12").click()
+    committee.get_by_label("Tốt", exact=True).check()
+    committee.get_by_label("Nhận xét").fill("Chuẩn bị chu đáo, đúng hướng dẫn.")
+    committee.get_by_role("button", name="Gửi đánh giá").click()
+    committee.get_by_test_id("rating").filter(has_text="Tốt").wait_for()
+    rating = MeetingRating.objects.get()
+    assert (rating.grade, rating.comment, rating.unit) == (
+        "tot",
+        "Chuẩn bị chu đáo, đúng hướng dẫn.",
+        units.grassroots,
+    )
+    member.reload()
+    assert "Tốt" in member.get_by_test_id("rating").inner_text()
+    screenshot(committee, "committee-rated")
