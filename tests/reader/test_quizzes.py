@@ -1,7 +1,7 @@
 """Quizzes on a member's phone (issue 16, 7): open quizzes, an attempt with
 the server's deadline as a countdown, answers autosaved through a reload, a
 submission retried after a lost answer stored once, the score and the
-corrections, and for a contest the ranking."""
+corrections, and for a contest the ranking of members and by unit."""
 
 import datetime
 import json
@@ -79,6 +79,10 @@ def test_a_member_takes_a_quiz_with_a_countdown_and_autosaved_answers(
     assert countdown.inner_text() != first  # it counts down
     screenshot(phone, "quiz-attempt")
 
+    # One right choice each: radio buttons, and the hint says to choose one.
+    first_question = phone.locator(".question").first
+    assert "(Chọn một phương án đúng)" in first_question.locator("legend").inner_text()
+    assert first_question.locator("input[type=radio]").count() == 3
     texts = list(QUESTIONS)
     answer_rightly(phone, texts[0])
     phone.get_by_test_id("save-state").get_by_text("Đã lưu câu trả lời").wait_for()
@@ -170,7 +174,27 @@ def test_a_contest_holds_its_corrections_back_and_ranks_members(world, phone, sc
     rows = ranking.locator("li").all_inner_texts()
     assert rows[0].startswith("1. Nguyễn Văn An") and units.branch.name in rows[0]
     assert "Trần Thị Bình" in rows[1] and units.branch_2.name in rows[1]
+
+    # By unit: the districts under the province, the member's own highlighted.
+    by_unit = phone.get_by_test_id("unit-ranking")
+    by_unit.get_by_text(f"Các đơn vị trực thuộc {units.province.name}").wait_for()
+    mine = by_unit.locator("li.mine")
+    assert mine.count() == 1
+    assert mine.inner_text().startswith(f"1. {units.district.name} (đơn vị của đồng chí)")
+    assert "2/" in mine.inner_text() and "điểm trung bình 1.5/3" in mine.inner_text()
+    other = by_unit.locator("li", has_text=units.district_2.name)
+    assert other.inner_text().startswith("– ") and "0/" in other.inner_text()
     screenshot(phone, "contest-ranking")
+    # A unit opens the ranking below it, down to the branches.
+    for unit in (units.district, units.grassroots):
+        by_unit.get_by_role("button", name=unit.name).click()
+        by_unit.get_by_text(f"Các đơn vị trực thuộc {unit.name}").wait_for()
+    branches = by_unit.locator("li").all_inner_texts()
+    assert branches[0].startswith(f"1. {units.branch.name} (đơn vị của đồng chí)")
+    assert branches[1].startswith(f"2. {units.branch_2.name}")
+    assert by_unit.locator("li.mine").count() == 1
+    by_unit.get_by_role("button", name="↑ Về cấp trên").click()
+    by_unit.get_by_text(f"Các đơn vị trực thuộc {units.district.name}").wait_for()
 
 
 def test_answers_given_offline_reach_the_server_when_the_network_returns(world, quiz, phone):

@@ -238,6 +238,10 @@ def test_a_lesson_in_the_feed_opens_on_the_study_screen_and_listening_to_the_end
     phone.get_by_test_id("lesson-finished").wait_for()
     (row,) = progress_rows(study["member"], first)
     assert row.completed_at is not None
+    # Opened from the feed, the lesson still knows its module and leads on.
+    assert phone.get_by_role("link", name=study["module"].title).is_visible()
+    phone.get_by_role("link", name="Bài tiếp theo").click()
+    phone.get_by_role("heading", name=study["lessons"][1].title).wait_for()
 
 
 def wait_for_rows(phone, member, lesson, seconds=15):

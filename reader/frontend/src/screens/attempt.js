@@ -80,9 +80,10 @@ export function Attempt({ attempt, onSubmitted }) {
     }
   }
 
-  function choose(question, choice, checked) {
+  // One right choice: a radio button replaces the choice; several: checkboxes add up.
+  function choose(question, choice, checked, multiple) {
     const id = String(question);
-    const chosen = new Set(answers[id] || []);
+    const chosen = new Set(multiple ? answers[id] || [] : []);
     if (checked) chosen.add(choice);
     else chosen.delete(choice);
     const next = { ...answers, [id]: [...chosen] };
@@ -137,13 +138,13 @@ export function Attempt({ attempt, onSubmitted }) {
   return html`<form class="attempt" onSubmit=${(event) => { event.preventDefault(); submit(); }}>
     <p class="countdown" role="timer" aria-live="off" data-testid="countdown">
       ${t("timeLeft", { time: clock(left) })}</p>
-    <p class="hint">${t("tickAll")}</p>
     <ol class="questions">${questions.map((question) => html`<li class="question" key=${question.id}>
-      <fieldset><legend>${t("questionNumber", { number: question.number })}. ${question.text}</legend>
+      <fieldset><legend>${t("questionNumber", { number: question.number })}. ${question.text}
+        <span class="hint"> (${t(question.multiple ? "tickAll" : "tickOne")})</span></legend>
         ${question.choices.map((choice) => html`<label class="check choice" key=${choice.id}>
-          <input type="checkbox" name=${`q${question.id}`} value=${choice.id}
+          <input type=${question.multiple ? "checkbox" : "radio"} name=${`q${question.id}`} value=${choice.id}
             checked=${(answers[String(question.id)] || []).includes(choice.id)}
-            onChange=${(event) => choose(question.id, choice.id, event.target.checked)} />
+            onChange=${(event) => choose(question.id, choice.id, event.target.checked, question.multiple)} />
           ${choice.text}</label>`)}
       </fieldset></li>`)}</ol>
     <p class="save-state" role="status" data-testid="save-state">${saveState === "saved" ? t("answersSaved")

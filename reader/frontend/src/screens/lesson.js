@@ -66,11 +66,16 @@ export function Lesson({ id }) {
 
   if (error && !detail) return html`<${Problem} error=${error} />`;
   if (!detail) return html`<p>${t("loading")}</p>`;
+  // The detail names its module and next lesson (opened from search or a link);
+  // the module last opened still leads on from a copy kept before that.
   const place = openModule.lessons.indexOf(detail.id);
-  const next = place >= 0 ? openModule.lessons[place + 1] : undefined;
+  const next = detail.next_lesson !== undefined ? detail.next_lesson
+    : place >= 0 ? openModule.lessons[place + 1] : undefined;
+  const moduleId = detail.module?.id ?? openModule.id;
 
   return html`<article class="detail lesson">
-    <p class="item-meta">${t("minutes", { count: detail.estimated_minutes })}</p>
+    <p class="item-meta">${detail.module && html`<a href=${`#/chuyen-de/${detail.module.id}`}>${detail.module.title}</a> · `}
+      ${t("minutes", { count: detail.estimated_minutes })}</p>
     <h1>${detail.title}</h1>
     <${Listen} title=${detail.title} audio=${detail.audio} text=${plainText(detail)}
       onEnded=${complete} />
@@ -81,8 +86,9 @@ export function Lesson({ id }) {
     ${finished && html`<p class="notice" role="status" data-testid="lesson-finished">
       ✓ ${t("lessonRead")}${finished === "queued" ? ` · ${t("queued")}` : ""}</p>`}
     <p>
-      ${next && html`<a class="button primary" href=${`#/bai-hoc/${next}`}>${t("nextLesson")}</a>`}
-      ${openModule.id && html`<a class="button" href=${`#/chuyen-de/${openModule.id}`}>${t("backToModule")}</a>`}
+      ${next && html`<a class="button primary" href=${`#/bai-hoc/${next}`}
+        data-testid="next-lesson">${t("nextLesson")}</a>`}
+      ${moduleId && html`<a class="button" href=${`#/chuyen-de/${moduleId}`}>${t("backToModule")}</a>`}
     </p>
   </article>`;
 }

@@ -1,6 +1,7 @@
 // Quizzes: the open ones (shown on #/hoc-tap), and one quiz (#/thi/<id>):
 // my standing, starting an attempt, the attempt itself (screens/attempt.js),
-// then the score, the corrections when allowed and, for a contest, the ranking.
+// then the score, the corrections when allowed and, for a contest, the
+// ranking by unit (the member's unit highlighted) and of the members.
 import { html } from "htm/preact";
 import { useEffect, useState } from "preact/hooks";
 import { request } from "../api.js";
@@ -75,11 +76,54 @@ function Ranking({ quizId }) {
   useEffect(() => {
     request(`/api/quizzes/${quizId}/ranking/`).then((data) => setItems(data.items)).catch(setError);
   }, [quizId]);
-  return html`<section data-testid="ranking"><h2>${t("ranking")}</h2>
+  return html`<section data-testid="ranking"><h2>${t("memberRanking")}</h2>
     <${Problem} error=${error} />
     ${items && (items.length ? html`<ol class="ranking">${items.map((entry) => html`<li key=${entry.rank + entry.name}>
       <strong>${entry.rank}. ${entry.name}</strong> · ${entry.branch}
       · ${entry.score}/${entry.max_score}</li>`)}</ol>` : html`<p class="empty">${t("nothingHere")}</p>`)}
+  </section>`;
+}
+
+/** The member's branch and the units above it (from /api/auth/me/). */
+function myUnitIds(session) {
+  const user = session?.user || {};
+  return new Set([user.branch?.id, ...(user.units || []).map((unit) => unit.id)].filter(Boolean));
+}
+
+function UnitRow({ row, max, mine, onOpen }) {
+  const name = row.direct ? t("directMembers", { name: row.unit.name }) : row.unit.name;
+  return html`<li class=${mine ? "mine" : ""} aria-current=${mine ? "true" : undefined}>
+    <strong>${row.rank ? `${row.rank}. ` : "– "}</strong>
+    ${row.direct ? html`<strong>${name}</strong>`
+      : html`<button class="link" onClick=${() => onOpen(row.unit)}><strong>${name}</strong></button>`}
+    ${mine && html` <em>(${t("myUnit")})</em>`}
+    <br />${t("participants", { count: row.participants, members: row.members })}
+    ${row.average_score !== null && ` · ${t("averageScore", { score: row.average_score.toFixed(1), max })}`}</li>`;
+}
+
+/** A contest's ranking by unit: the units below the quiz's unit (the member's
+ * own highlighted); a unit opens the ranking of the units below it. */
+function UnitRanking({ quizId, session }) {
+  const [trail, setTrail] = useState([]);
+  const [data, setData] = useState(null);
+  const [error, setError] = useState(null);
+  const unit = trail[trail.length - 1];
+  useEffect(() => {
+    setError(null);
+    request(`/api/quizzes/${quizId}/unit-ranking/${unit ? `?unit=${unit.id}` : ""}`)
+      .then(setData).catch(setError);
+  }, [quizId, unit?.id]);
+  const mine = myUnitIds(session);
+  return html`<section data-testid="unit-ranking"><h2>${t("unitRanking")}</h2>
+    <${Problem} error=${error} />
+    ${data && html`<p class="item-meta">${t("unitsBelow", { name: data.unit.name })}</p>
+      ${data.items.length ? html`<ol class="ranking">${data.items.map((row) => html`<${UnitRow}
+        key=${row.unit.id + (row.direct ? "d" : "")} row=${row} max=${data.max_score}
+        mine=${!row.direct && mine.has(row.unit.id)}
+        onOpen=${(next) => setTrail([...trail, next])} />`)}</ol>`
+        : html`<p class="empty">${t("nothingHere")}</p>`}`}
+    ${trail.length > 0 && html`<button class="link" onClick=${() => setTrail(trail.slice(0, -1))}>
+      ${t("unitsUp")}</button>`}
   </section>`;
 }
 
@@ -112,7 +156,7 @@ function Facts({ quiz, standing }) {
   return html`<ul class="facts-list">${facts.filter(Boolean).map((fact) => html`<li>${fact}</li>`)}</ul>`;
 }
 
-export function QuizScreen({ id }) {
+export function QuizScreen({ id, session }) {
   const [quiz, setQuiz] = useState(null);
   const [standing, setStanding] = useState(null);
   const [attempt, setAttempt] = useState(null);
@@ -172,6 +216,7 @@ export function QuizScreen({ id }) {
       ${t("startAttempt")}</button>`}
     ${past.length > 0 && html`<section><h2>${t("myAttempts")}</h2><ul class="attempts">
       ${past.map((item) => html`<${PastAttempt} key=${item.id} attempt=${item} />`)}</ul></section>`}
+    ${quiz.is_contest && html`<${UnitRanking} quizId=${id} session=${session} />`}
     ${quiz.is_contest && html`<${Ranking} quizId=${id} />`}
   </section>`;
 }

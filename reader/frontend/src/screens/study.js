@@ -123,7 +123,7 @@ export const STUDY_ROUTES = {
   "hoc-tap": membersOnly(() => html`<${StudyHome} />`),
   "chuyen-de": membersOnly(({ id }) => html`<${Module} key=${id} id=${id} />`),
   "bai-hoc": membersOnly(({ id }) => html`<${Lesson} key=${id} id=${id} />`),
-  thi: membersOnly(({ id }) => html`<${QuizScreen} key=${id} id=${id} />`),
+  thi: membersOnly(({ id, session }) => html`<${QuizScreen} key=${id} id=${id} session=${session} />`),
   "hoi-dap": membersOnly(({ session }) => html`<${Questions} session=${session} />`),
   // A ready answer may be public: anyone may read it.
   "tra-loi": ({ id }) => html`<${Answer} key=${id} id=${id} />`,
