@@ -20,6 +20,7 @@ from branches.models import (
     MeetingRating,
     Notification,
     Rsvp,
+    TaskAssignment,
     Vote,
     VoteReceipt,
 )
@@ -229,3 +230,89 @@ def test_a_meeting_noticed_answered_held_with_a_secret_vote_and_rated(branch, ph
     member.reload()
     assert "Tốt" in member.get_by_test_id("rating").inner_text()
     screenshot(committee, "committee-rated")
+
+
+def wait_until(page, check, seconds=15):
+    """Wait (in the page's time) until ``check()`` holds: the outbox sends on its own."""
+    for _attempt in range(seconds * 4):
+        if check():
+            return True
+        page.wait_for_timeout(250)
+    return check()
+
+
+def test_a_task_assigned_reported_done_and_notifications_read(branch, phones, screenshot):
+    official = branch["official"]
+    member = phones("dang-vien")
+
+    # The secretary sees who has signed in, assigns a task to the member.
+    secretary = phones("bi-thu")
+    open_branch(secretary)
+    secretary.get_by_role("link", name="Danh sách đảng viên").click()
+    rows = secretary.get_by_test_id("roll-member")
+    rows.filter(has_text="Nguyễn Văn An").filter(has_text="Đăng nhập gần nhất").wait_for()
+    dung = rows.filter(has_text="Phạm Thị Dung")
+    assert "dự bị · Chưa đăng nhập lần nào" in dung.inner_text()
+    # A branch secretary is not the board above the member: the server says no.
+    dung.get_by_role("button", name="Cấp mã đăng nhập").click()
+    dung.get_by_role("alert").wait_for()
+    assert dung.get_by_test_id("sign-in-code").count() == 0
+    screenshot(secretary, "roll")
+
+    open_branch(secretary)
+    secretary.get_by_role("link", name="Giao việc").click()
+    secretary.get_by_label("Tên công việc").fill("Vận động hộ gia đình làm đường")
+    secretary.get_by_label("Chi tiết").fill("Gặp 5 hộ xóm Cầu Tâm.")
+    due = timezone.localdate() + datetime.timedelta(days=7)
+    secretary.get_by_label("Hạn hoàn thành").fill(due.isoformat())
+    secretary.get_by_label("Nguyễn Văn An").check()
+    secretary.get_by_role("button", name="Giao việc").click()
+    secretary.get_by_text("Đã giao việc").wait_for()
+    assignment = TaskAssignment.objects.select_related("task").get()
+    assert (assignment.member, assignment.task.due_on) == (official, due)
+    assert "Nguyễn Văn An · Chưa làm" in secretary.get_by_test_id("branch-task").inner_text()
+
+    # The member is told; marking all read clears the badge.
+    member.reload()
+    member.get_by_test_id("unread-count").wait_for()
+    open_branch(member)
+    member.get_by_role("link", name="Thông báo").click()
+    notice = member.get_by_test_id("notification")
+    notice.filter(has_text="Vận động hộ gia đình làm đường").wait_for()
+    member.get_by_role("button", name="Đánh dấu đã đọc tất cả").click()
+    expect(member.get_by_test_id("unread")).to_have_count(0)
+    expect(member.get_by_test_id("unread-count")).to_have_count(0)
+    assert not Notification.objects.filter(user=official.user, read_at__isnull=True).exists()
+
+    # Tapping it opens the task; "in progress" is sent even with no network.
+    notice.first.click()
+    task = member.get_by_test_id("task")
+    task.filter(has_text="Gặp 5 hộ xóm Cầu Tâm.").wait_for()
+    member.context.set_offline(True)
+    task.get_by_role("button", name="Đang làm").click()
+    task.get_by_text("Đã lưu, sẽ gửi khi có mạng").wait_for()
+    assert TaskAssignment.objects.get().status == "todo"
+    member.context.set_offline(False)
+    assert wait_until(member, lambda: TaskAssignment.objects.get().status == "doing")
+
+    # Done, with a report and a photo (the photo needs the network).
+    task.get_by_role("button", name="Đã xong").click()
+    task.get_by_text("Đã lưu", exact=True).wait_for()
+    task.get_by_label("Báo cáo kết quả").fill("Đã gặp đủ 5 hộ, các hộ đồng ý góp công.")
+    task.get_by_label("Ảnh kèm báo cáo").set_input_files(
+        {"name": "bien-ban.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}
+    )
+    task.get_by_role("button", name="Gửi báo cáo").click()
+    task.get_by_text("Đã gửi báo cáo").wait_for()
+    assignment.refresh_from_db()
+    assert (assignment.status, assignment.report) == (
+        "done",
+        "Đã gặp đủ 5 hộ, các hộ đồng ý góp công.",
+    )
+    assert assignment.report_photo is not None
+    screenshot(member, "task-done")
+
+    secretary.reload()
+    followed = secretary.get_by_test_id("branch-task")
+    followed.filter(has_text="Đã xong").wait_for()
+    assert "Đã gặp đủ 5 hộ" in followed.inner_text()
