@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
+from branches import assignments, meetings, voting
 from branches.models import (
     Attendance,
     Ballot,
@@ -28,6 +29,7 @@ from editorial.models import MemberStatus
 from tests.branches.conftest import give_office, make_member
 from tests.conftest import build_unit_tree
 
+from .budgets import axe_violations
 from .conftest import PASSWORD, PHONE, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -316,3 +318,46 @@ def test_a_task_assigned_reported_done_and_notifications_read(branch, phones, sc
     followed = secretary.get_by_test_id("branch-task")
     followed.filter(has_text="Đã xong").wait_for()
     assert "Đã gặp đủ 5 hộ" in followed.inner_text()
+
+
+def test_axe_finds_nothing_serious_on_the_branch_screens(branch, browser, live_server):
+    secretary, units = branch["secretary"], branch["units"]
+    meeting = meetings.create_meeting(
+        secretary,
+        units.branch,
+        title="Sinh hoạt chuyên đề",
+        kind="thematic",
+        starts_at=timezone.now() + datetime.timedelta(days=1),
+        place="Hội trường thôn",
+        guidance="Đọc trước Nghị quyết 05.",
+        agenda=["Quán triệt nghị quyết", "Biểu quyết kế hoạch"],
+    )
+    meetings.publish_meeting(secretary, meeting)
+    present = [secretary, branch["official"], branch["probationary"]]
+    meetings.record_attendance(secretary, meeting, {person.pk: "present" for person in present})
+    voting.open_vote(secretary, meeting, question="Thông qua kế hoạch?", secret=True)
+    assignments.assign_task(
+        secretary, units.branch, title="Thu đảng phí", member_ids=[secretary.pk]
+    )
+    # axe-core is added inline: this context alone does without the CSP.
+    context = browser.new_context(
+        viewport=PHONE, locale="vi-VN", base_url=live_server.url, bypass_csp=True
+    )
+    page = context.new_page()
+    sign_in(page, "bi-thu", PASSWORD)
+    found = {}
+    screens = {
+        f"/#/hop/{meeting.pk}": "[data-testid=secretary-panel]",
+        "/#/chi-bo": "[data-testid=meeting-link]",
+        f"/#/hop-moi/{units.branch.pk}": "#meeting-file",
+        "/#/viec": "[data-testid=task]",
+        f"/#/giao-viec/{units.branch.pk}": "[data-testid=branch-task]",
+        f"/#/dang-vien/{units.branch.pk}": "[data-testid=roll-member]",
+        "/#/thong-bao": "[data-testid=notification]",
+    }
+    for screen, ready in screens.items():
+        page.goto(screen)
+        page.locator(ready).first.wait_for()
+        found[screen] = axe_violations(page)
+    context.close()
+    assert found == {screen: [] for screen in screens}

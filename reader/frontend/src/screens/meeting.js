@@ -139,7 +139,9 @@ function Rate({ meeting, onRated }) {
 
 function spoken(meeting) {
   return [meeting.title, formatWhen(meeting.starts_at), meeting.place,
-    ...meeting.agenda.map((item) => item.title), meeting.guidance].filter(Boolean).join(". ");
+    ...meeting.agenda.map((item) => item.title), meeting.guidance,
+    meeting.state === "held" && meeting.minutes, meeting.state === "held" && meeting.resolution]
+    .filter(Boolean).join(". ");
 }
 
 export function MeetingScreen({ id, session }) {
