@@ -25,7 +25,9 @@ from branches.models import (
     Vote,
     VoteReceipt,
 )
+from content_types.factories import publish_document
 from editorial.models import MemberStatus
+from search.rebuild import rebuild
 from tests.branches.conftest import give_office, make_member
 from tests.conftest import build_unit_tree
 
@@ -54,6 +56,10 @@ def branch(transactional_db):
     }
     give_office(people["secretary"], units.branch)
     give_office(people["committee"], units.grassroots)
+    people["resolution"] = publish_document(
+        units.province, "05-NQ/TU", "NQ", title="Nghị quyết về chuyển đổi số"
+    )
+    rebuild(use_engine=False)
     cache.clear()
     return people
 
@@ -125,6 +131,14 @@ def test_a_meeting_noticed_answered_held_with_a_secret_vote_and_rated(branch, ph
     material = meeting.materials.select_related("document").get()
     assert material.document.file.read().startswith(b"\xff\xd8")  # the JPEG itself
     assert secretary.get_by_test_id("material").inner_text().startswith("Sinh hoạt chi bộ")
+    # A published resolution from the archive, found by search, as a second material.
+    panel = secretary.get_by_test_id("secretary-panel")
+    panel.get_by_label("Từ cần tìm trong văn bản, tin bài").fill("chuyển đổi số")
+    panel.get_by_role("button", name="Tìm kiếm").click()
+    found = secretary.get_by_test_id("page-found").filter(has_text="Nghị quyết về chuyển đổi số")
+    found.get_by_role("button", name="Đính kèm").click()
+    expect(secretary.get_by_test_id("material")).to_have_count(2)
+    assert meeting.materials.filter(page=branch["resolution"]).exists()
     secretary.get_by_role("button", name="Gửi thông báo họp").click()
     secretary.get_by_test_id("meeting-state").filter(has_text="Đã thông báo").wait_for()
     screenshot(secretary, "secretary-notice-sent")
@@ -133,7 +147,7 @@ def test_a_meeting_noticed_answered_held_with_a_secret_vote_and_rated(branch, ph
     member = phones("dang-vien")
     member.get_by_test_id("unread-count").filter(has_text="1").wait_for()
     open_branch(member)
-    member.get_by_role("link", name="Thông báo").click()
+    member.get_by_role("link", name="Thông báo", exact=True).click()
     member.get_by_test_id("unread").wait_for()
     member.get_by_test_id("notification").first.click()
     member.get_by_role("heading", name="Sinh hoạt chi bộ tháng 12").wait_for()
@@ -142,8 +156,11 @@ def test_a_meeting_noticed_answered_held_with_a_secret_vote_and_rated(branch, ph
     assert member.get_by_text("Nhà văn hoá xóm Cầu Tâm").is_visible()
     assert member.get_by_text("Mang theo sổ tay đảng viên.").is_visible()
     with member.expect_download() as downloading:
-        member.get_by_test_id("material").click()
+        member.get_by_test_id("material").filter(has_text="Tải về").click()
     assert downloading.value.suggested_filename.endswith(".jpg")
+    member.get_by_test_id("material").filter(has_text="Nghị quyết về chuyển đổi số").click()
+    member.get_by_role("heading", name="Nghị quyết về chuyển đổi số").wait_for()
+    member.go_back()
     member.get_by_role("button", name="Tôi sẽ dự họp").click()
     member.get_by_test_id("my-answer").filter(has_text="sẽ dự họp").wait_for()
     assert Rsvp.objects.get(member=official).answer == "attending"
@@ -278,7 +295,7 @@ def test_a_task_assigned_reported_done_and_notifications_read(branch, phones, sc
     member.reload()
     member.get_by_test_id("unread-count").wait_for()
     open_branch(member)
-    member.get_by_role("link", name="Thông báo").click()
+    member.get_by_role("link", name="Thông báo", exact=True).click()
     notice = member.get_by_test_id("notification")
     notice.filter(has_text="Vận động hộ gia đình làm đường").wait_for()
     member.get_by_role("button", name="Đánh dấu đã đọc tất cả").click()

@@ -258,6 +258,9 @@ const MESSAGES = {
   issueCode: ["Cấp mã đăng nhập", "Give a sign-in code"],
   codeIssued: ["Mã đăng nhập: {code} (dùng một lần, trong {hours} giờ)", "Sign-in code: {code} (once, within {hours} hours)"],
   refreshMeeting: ["Cập nhật cuộc họp", "Refresh the meeting"],
+  attachPage: ["Đính kèm văn bản, tin bài", "Attach a document or news item"],
+  attachPageWords: ["Từ cần tìm trong văn bản, tin bài", "Words to find in documents and news"],
+  attach: ["Đính kèm", "Attach"],
 };
 
 let language = "vi";

@@ -1,6 +1,7 @@
 // The secretary's side of a meeting: a new notice (#/hop-moi/<branch>: kind,
 // time, place, agenda, guidance and a phone photo or PDF), then on the
-// meeting's screen: send the notice, add a material, take attendance, open a
+// meeting's screen: send the notice, add a material (an upload, or a
+// published document or news item found by search), take attendance, open a
 // vote on an agenda item (open or secret) and close it, close the meeting
 // with its minutes and resolution. Uploads need the network and say so.
 import { html } from "htm/preact";
@@ -12,6 +13,7 @@ import { FilePicker, Note } from "./branch_parts.js";
 
 const KINDS = ["regular", "thematic", "extraordinary"];
 const PRESENCE = ["present", "excused", "unexcused"];
+const PAGE_KINDS = ["document", "news"];
 
 async function uploadMaterial(meetingId, file, title) {
   if (!navigator.onLine) throw new Error(t("needsNetwork"));
@@ -111,6 +113,37 @@ function AddMaterial({ meeting, onChange }) {
     <button type="submit" disabled=${busy || !file}>${t("upload")}</button></form>`;
 }
 
+/** A published document or news item as a material: found by search, it
+ * opens in the app for every member who may read it. */
+function AddPage({ meeting, onChange }) {
+  const [words, setWords] = useState("");
+  const [found, setFound] = useState(null);
+  const { error, busy, run } = useAction();
+  const find = (event) => {
+    event.preventDefault();
+    run(async () => {
+      const answer = await request(`/api/search/?${new URLSearchParams({ q: words, page_size: "10" })}`);
+      setFound(answer.results.filter((result) => PAGE_KINDS.includes(result.kind)));
+    });
+  };
+  const attach = (result) => run(async () => {
+    onChange(await request(`/api/meetings/${meeting.id}/materials/`, {
+      method: "POST", body: { page: result.id, title: result.title } }));
+    setFound(null);
+    setWords("");
+  });
+  return html`<form onSubmit=${find}><h3>${t("attachPage")}</h3>
+    <label class="field" for="material-search">${t("attachPageWords")}
+      <input id="material-search" type="search" value=${words} onInput=${field(setWords)} /></label>
+    <button type="submit" disabled=${busy || words.trim().length < 2}>${t("search")}</button>
+    <${Failure} error=${error} />
+    ${found && (found.length ? html`<ul class="items">${found.map((result) => html`<li class="item"
+      key=${result.id} data-testid="page-found"><p class="item-title">${result.title}</p>
+      <button type="button" disabled=${busy} onClick=${() => attach(result)}>${t("attach")}</button></li>`)}</ul>`
+      : html`<p class="empty">${t("nothingHere")}</p>`)}
+  </form>`;
+}
+
 function Attendance({ meeting, onChange }) {
   const [marks, setMarks] = useState(() => Object.fromEntries(
     meeting.roll.map((row) => [row.id, row.attendance || (row.rsvp === "absent" ? "excused" : "present")])));
@@ -202,7 +235,8 @@ export function SecretaryPanel({ meeting, onChange }) {
     <${Failure} error=${error} />
     ${meeting.state === "draft" && html`<button class="wide primary" disabled=${busy}
       onClick=${() => step("publish")}>${t("publish")}</button>`}
-    ${live && html`<${AddMaterial} meeting=${meeting} onChange=${onChange} />`}
+    ${live && html`<${AddMaterial} meeting=${meeting} onChange=${onChange} />
+      <${AddPage} meeting=${meeting} onChange=${onChange} />`}
     ${meeting.state === "published" && html`
       <${Attendance} meeting=${meeting} onChange=${onChange} />
       <${OpenVote} meeting=${meeting} onChange=${onChange} />
