@@ -27,7 +27,7 @@ from django.db.models.expressions import RawSQL
 from content_types.models.audience import ReaderRule
 
 from .models import SearchRecord, SearchRecordScope
-from .text import fold, folded_words, parse_query
+from .text import fold, fold_numbers, parse_query, search_words
 
 SNIPPET = 160
 # Matches beyond the page checked for the words as typed (``_exact_first``).
@@ -66,7 +66,7 @@ FOLDED_WORDS = "search_searchrecord.folded_words"
 
 def _has_words(text):
     """Records whose folded words include every word of ``text``, through the
-    word index: its lexemes are exactly the words ``folded_words`` puts
+    word index: its lexemes are exactly the words ``search_words`` puts
     between spaces, so for single words this is the ``LIKE '% w %'`` test."""
     return RawSQL(
         f"{FOLDED_WORDS} @@ plainto_tsquery('simple'::regconfig, %s)",
@@ -78,14 +78,14 @@ def _has_words(text):
 def _matching(records, parsed):
     if connections[records.db].vendor != "postgresql":
         for text in [*parsed.terms, *parsed.phrases]:
-            records = records.filter(folded__contains=folded_words(text))
+            records = records.filter(folded__contains=search_words(text))
         return records
-    words = " ".join(folded_words(text) for text in [*parsed.terms, *parsed.phrases])
+    words = " ".join(search_words(text) for text in [*parsed.terms, *parsed.phrases])
     if words.strip():
         records = records.filter(_has_words(words))
     # The index has no word positions: a phrase is then checked as written.
     for phrase in parsed.phrases:
-        records = records.filter(folded__contains=folded_words(phrase))
+        records = records.filter(folded__contains=search_words(phrase))
     return records
 
 
@@ -98,10 +98,10 @@ def _rank(parsed):
     words in the title (3), else 0 (``_exact_first`` may raise it to 1)."""
     number_match = Q()
     for word in parsed.terms:
-        number_match &= Q(folded_number__contains=folded_words(word))
+        number_match &= Q(folded_number__contains=search_words(word))
     title_match = Q()
     for word in [*parsed.terms, *parsed.phrases]:
-        title_match &= Q(folded_title__contains=folded_words(word))
+        title_match &= Q(folded_title__contains=search_words(word))
     whens = [When(title_match, then=Value(3))]
     if parsed.terms:
         whens.insert(0, When(number_match, then=Value(8)))
@@ -127,17 +127,24 @@ def _order(row):
     return (-rank, -(date or datetime.date.min).toordinal(), -object_id)
 
 
+def _needle_pattern(needle):
+    """A folded word or phrase as a pattern over folded text whose numbers may
+    carry leading zeros ("5" marks the "05" of "05-NQ/TU")."""
+    parts = re.split(r"([0-9]+)", fold_numbers(needle))
+    body = "".join(f"0*{part}" if part.isdigit() else re.escape(part) for part in parts)
+    return rf"\b{body}\b"
+
+
 def _highlight(record, parsed):
     needles = [fold(p) for p in parsed.phrases] + [fold(w) for w in parsed.terms]
     if not needles:
         return None
+    patterns = [re.compile(_needle_pattern(needle)) for needle in needles]
     for original in (record.text, record.attachment_text, record.title):
         folded = fold(original)
         spans = []
-        for needle in needles:
-            spans += [
-                (m.start(), m.end()) for m in re.finditer(rf"\b{re.escape(needle)}\b", folded)
-            ]
+        for pattern in patterns:
+            spans += [(m.start(), m.end()) for m in pattern.finditer(folded)]
         if not spans:
             continue
         first = min(start for start, _end in spans)
@@ -253,7 +260,7 @@ def search(params, branch_path):
 
 
 def suggest(prefix, branch_path, locale, size=8):
-    words = [fold(word) for word in parse_query(prefix).terms]
+    words = [fold_numbers(fold(word)) for word in parse_query(prefix).terms]
     records = SearchRecord.objects.filter(readable(branch_path), locale=locale)
     for word in words[:-1]:
         records = records.filter(folded_title__contains=f" {word} ")

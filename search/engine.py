@@ -6,7 +6,9 @@ bodies through opensearch-py. Every text field is indexed twice: as typed
 diacritics finds the text and a query with the right diacritics scores higher
 on the exact field. Document numbers use the folded analyzer, which splits
 ``619-BC/ĐUK`` into ``619 bc duk``: any order and separator of those parts
-matches.
+matches. ``number_folded`` holds the number's words as ``text.number_words``
+folds them (``05-NQ/TU`` -> ``5 nq tu 5nqtu``), and a query is folded by the
+same function (``search_words``), so "5/NQ-TU" and "05nqtu" find it too.
 
 Outages are cheap: a circuit breaker per engine address (``breaker()``,
 ``search.breaker``) skips the engine for ``SEARCH_ENGINE_RETRY_AFTER`` seconds
@@ -44,6 +46,7 @@ from .outage import EngineSkipped as EngineSkipped
 from .outage import EngineUnavailable as EngineUnavailable
 from .outage import breaker_state as breaker_state
 from .outage import guarded
+from .text import number_words, search_words
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +84,7 @@ class SearchDocument(Document):
     object_id = Long()
     title = _text(prefix=Text(analyzer=vi_prefix, search_analyzer=vi_folded))
     number = Text(analyzer=vi_folded, fields={"raw": Keyword()})
+    number_folded = Text(analyzer=vi_folded)
     number_value = Integer()
     text = _text()
     attachment_text = _text()
@@ -103,6 +107,10 @@ FOLDED_FIELDS = [
     "text.folded",
     "attachment_text.folded",
     "unit_name.folded^0.5",
+]
+# For the query with its numbers folded: the number's folded words instead of the number.
+NUMBER_FOLDED_FIELDS = [
+    "number_folded^4" if name == "number^4" else name for name in FOLDED_FIELDS
 ]
 EXACT_FIELDS = ["title^3", "text", "attachment_text"]
 PHRASE_FIELDS = ["title.folded^2", "text.folded", "attachment_text.folded"]
@@ -191,6 +199,7 @@ def document_source(record, reader_paths):
         "title": record.title,
         "number": record.number,
         "number_value": record.number_value,
+        "number_folded": number_words(record.number).strip(),
         "url": record.url,
         "unit_id": record.unit_id,
         "unit_path": record.unit_path,
@@ -304,14 +313,33 @@ def _text_query(parsed, locale=""):
     must, should = [], []
     free = parsed.free_text
     if free:
-        fields = FOLDED_FIELDS + LANGUAGE_FIELDS.get(locale, [])
+        language = LANGUAGE_FIELDS.get(locale, [])
+        # Every word somewhere, as typed ("05" in a text) or with its numbers
+        # folded ("5" or "05nqtu" in a document number).
+        numbers_folded = search_words(free).strip()
         must.append(
-            Q("multi_match", query=free, type="cross_fields", operator="and", fields=fields)
+            Q(
+                "bool",
+                should=[
+                    Q(
+                        "multi_match",
+                        query=query,
+                        type="cross_fields",
+                        operator="and",
+                        fields=fields + language,
+                    )
+                    for query, fields in (
+                        (free, FOLDED_FIELDS),
+                        (numbers_folded, NUMBER_FOLDED_FIELDS),
+                    )
+                ],
+                minimum_should_match=1,
+            )
         )
         should += [
             Q("multi_match", query=free, type="best_fields", fields=EXACT_FIELDS, boost=2),
             Q("match_phrase", **{"title.folded": {"query": free, "boost": 2}}),
-            Q("match", number={"query": free, "operator": "and", "boost": 40}),
+            Q("match", number_folded={"query": numbers_folded, "operator": "and", "boost": 40}),
         ]
         should += [Q("term", number_value={"value": n, "boost": 8}) for n in parsed.numbers]
     for phrase in parsed.phrases:

@@ -39,8 +39,9 @@ class SearchRecord(models.Model):
     audience = models.CharField(max_length=16, db_index=True)
     text = models.TextField(blank=True)
     attachment_text = models.TextField(blank=True)
-    # folded_words(title, number, text, attachment text): whole words between
-    # spaces, what the database fallback matches (" chuyen doi so ").
+    # text.folded_columns(title, number, text, attachment text): whole words
+    # between spaces, numbers without leading zeros, what the database
+    # fallback matches (" chuyen doi so ", " 5 nq tu 5nqtu ").
     folded = models.TextField(blank=True)
     folded_title = models.CharField(max_length=500, blank=True)
     folded_number = models.CharField(max_length=64, blank=True)

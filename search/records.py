@@ -15,7 +15,7 @@ from content_types.models.audience import PageAudience, under_view_restriction
 from content_types.models.documents import AttachmentText, DocumentAttachment
 
 from .models import Kind, SearchRecord, SearchRecordScope
-from .text import folded_words
+from .text import folded_columns
 
 UPDATED_FIELDS = [
     "kind",
@@ -114,10 +114,6 @@ def _attachment_texts(page_ids):
     return {page_id: "\n".join(parts) for page_id, parts in texts.items()}
 
 
-def _folded(values):
-    return folded_words("\n".join(value or "" for value in values))
-
-
 def _build_pages(page_ids):
     """Record values and reader paths for the live, indexed pages among ``page_ids``."""
     built = {}
@@ -207,11 +203,12 @@ def refresh(keys):
         values, paths = built[key]
         record = SearchRecord(
             key=key,
-            folded=_folded(
-                [values["title"], values["number"], values["text"], values["attachment_text"]]
+            **folded_columns(
+                values["title"] or "",
+                values["number"] or "",
+                values["text"] or "",
+                values["attachment_text"] or "",
             ),
-            folded_title=folded_words(values["title"])[:500],
-            folded_number=folded_words(values["number"])[:64],
             **values,
         )
         written.append((record, sorted(set(paths))))
