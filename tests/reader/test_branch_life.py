@@ -165,6 +165,13 @@ def test_a_meeting_noticed_answered_held_with_a_secret_vote_and_rated(branch, ph
     member.get_by_test_id("my-answer").filter(has_text="sẽ dự họp").wait_for()
     assert Rsvp.objects.get(member=official).answer == "attending"
     screenshot(member, "member-answered")
+    # In the meeting hall with no network, the notice still reads.
+    member.context.set_offline(True)
+    open_branch(member)
+    member.get_by_test_id("meeting-link").click()
+    member.get_by_text("Kết nạp đảng viên mới").wait_for()
+    assert member.get_by_test_id("my-answer").is_visible()
+    member.context.set_offline(False)
 
     # At the meeting: attendance, then a secret vote on the second agenda item.
     secretary.reload()

@@ -60,5 +60,5 @@ export async function dequeue(key) {
 export async function forgetMember() {
   const db = await database;
   await Promise.all(["read", "saved", "outbox"].map((store) => db.clear(store)));
-  await Promise.all(["session", "cursor", "feeds", "branchMeetings"].map((name) => db.delete("kv", name)));
+  await Promise.all(["session", "cursor", "feeds", "branchMeetings", "branchMeetingDetails", "branchTasks"].map((name) => db.delete("kv", name)));
 }

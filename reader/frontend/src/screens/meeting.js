@@ -4,17 +4,20 @@
 // offline), and during the meeting its votes: approve, reject or abstain, or
 // why the member may not vote. Once held: minutes, resolution, results and
 // the rating; the committee above rates it here. The secretary's tools are in
-// meeting_secretary.js.
+// meeting_secretary.js. The last meetings opened read offline.
 import { html } from "htm/preact";
 import { useEffect, useState } from "preact/hooks";
 import { request, send } from "../api.js";
 import { t } from "../i18n.js";
 import { Listen } from "../listen.js";
+import * as store from "../store.js";
 import { Problem } from "../ui.js";
 import { Note, downloadWithToken, formatWhen } from "./branch_parts.js";
 import { SecretaryPanel } from "./meeting_secretary.js";
 
 const POLL_MS = 20_000;
+const KEPT = "branchMeetingDetails";
+const KEEP_AT_MOST = 10;
 const CHOICES = ["approve", "reject", "abstain"];
 const GRADES = ["tot", "kha", "trung_binh", "kem"];
 
@@ -137,6 +140,14 @@ function Rate({ meeting, onRated }) {
     <button type="submit" class="primary" disabled=${!grade}>${t("rate")}</button></fieldset></form>`;
 }
 
+/** The last meetings opened stay on the phone (IndexedDB) for reading offline. */
+async function keep(meeting) {
+  const kept = await store.get(KEPT, {});
+  kept[meeting.id] = meeting;
+  const ids = Object.keys(kept).sort((a, b) => Number(b) - Number(a)).slice(0, KEEP_AT_MOST);
+  await store.put(KEPT, Object.fromEntries(ids.map((key) => [key, kept[key]])));
+}
+
 function spoken(meeting) {
   return [meeting.title, formatWhen(meeting.starts_at), meeting.place,
     ...meeting.agenda.map((item) => item.title), meeting.guidance,
@@ -148,8 +159,18 @@ export function MeetingScreen({ id, session }) {
   const [meeting, setMeeting] = useState(null);
   const [error, setError] = useState(null);
 
-  function load() {
-    return request(`/api/meetings/${id}/`).then(setMeeting).catch(setError);
+  async function load() {
+    try {
+      const fresh = await request(`/api/meetings/${id}/`);
+      setMeeting(fresh);
+      setError(null);
+      keep(fresh);
+    } catch (problem) {
+      // Offline (in the meeting hall): the meeting as last seen on this phone.
+      const kept = (await store.get(KEPT, {}))[id];
+      if (kept && !problem.status) setMeeting(kept);
+      setError(problem);
+    }
   }
 
   useEffect(() => {
@@ -178,7 +199,11 @@ export function MeetingScreen({ id, session }) {
     ${meeting.guidance && html`<h2>${t("guidance")}</h2><p class="plain">${meeting.guidance}</p>`}
     <${Materials} meeting=${meeting} />
     ${onRoll && html`<${Answer} meeting=${meeting}
-      onAnswered=${(change) => setMeeting({ ...meeting, ...change })} />`}
+      onAnswered=${(change) => {
+        const next = { ...meeting, ...change };
+        setMeeting(next);
+        keep(next);
+      }} />`}
     ${meeting.votes.length > 0 && html`<h2>${t("votes")}</h2>
       <button class="link" onClick=${load}>${t("refreshMeeting")}</button>
       <ul class="items">${meeting.votes.map((vote) => html`<${VoteCard} key=${vote.id} vote=${vote}

@@ -6,7 +6,7 @@
 // with its minutes and resolution. Uploads need the network and say so.
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
-import { request } from "../api.js";
+import { ApiError, request } from "../api.js";
 import { t } from "../i18n.js";
 import { Problem } from "../ui.js";
 import { FilePicker, Note } from "./branch_parts.js";
@@ -33,7 +33,8 @@ function useAction() {
     try {
       return await action();
     } catch (problem) {
-      setError(problem.status ? problem : { message: problem.message || t("needsNetwork"), status: 0 });
+      // A refusal names its reason; anything else is the network.
+      setError(problem instanceof ApiError ? problem : { message: t("needsNetwork"), status: 0 });
       return null;
     } finally {
       setBusy(false);
@@ -44,7 +45,7 @@ function useAction() {
 
 function Failure({ error }) {
   if (!error) return null;
-  if (!error.status && error.message) return html`<p class="problem" role="alert">${error.message}</p>`;
+  if (!error.status) return html`<p class="problem" role="alert">${error.message}</p>`;
   return html`<${Problem} error=${error} />`;
 }
 

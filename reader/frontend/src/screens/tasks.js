@@ -8,10 +8,12 @@ import { html } from "htm/preact";
 import { useEffect, useState } from "preact/hooks";
 import { request, send } from "../api.js";
 import { t } from "../i18n.js";
+import * as store from "../store.js";
 import { Problem, formatDate } from "../ui.js";
 import { FilePicker, Note } from "./branch_parts.js";
 
 const STATUSES = ["todo", "doing", "done"];
+const KEPT = "branchTasks";
 
 function dueFacts(task) {
   return [task.branch.name, task.due_on && t("dueOn", { date: formatDate(task.due_on) })]
@@ -73,9 +75,23 @@ export function MyTasks({ focus }) {
   const [tasks, setTasks] = useState(null);
   const [error, setError] = useState(null);
   useEffect(() => {
-    request("/api/tasks/").then(setTasks).catch(setError);
+    request("/api/tasks/")
+      .then((found) => {
+        setTasks(found);
+        store.put(KEPT, found);
+      })
+      .catch(async (problem) => {
+        // Offline: my tasks as last seen; a status changed here goes through the outbox.
+        const kept = await store.get(KEPT);
+        if (kept && !problem.status) setTasks(kept);
+        else setError(problem);
+      });
   }, []);
-  const changed = (next) => setTasks(tasks.map((task) => (task.id === next.id ? next : task)));
+  const changed = (next) => {
+    const all = tasks.map((task) => (task.id === next.id ? next : task));
+    setTasks(all);
+    store.put(KEPT, all);
+  };
   return html`<section><h1>${t("myTasks")}</h1><${Problem} error=${error} />
     ${tasks === null && !error && html`<p>${t("loading")}</p>`}
     ${tasks && (tasks.length ? html`<ul class="items">${tasks.map((task) => html`<${MyTask} key=${task.id}
