@@ -9,8 +9,6 @@ from openpyxl.styles import Font
 
 from editorial.spreadsheets import append_row
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def unit_header(period_days):
     return [

@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from editorial.models import Member, Unit, UnitStatus
-from editorial.permissions import board_roles, is_active_user, is_platform_admin
 
 from .models import ItemRead, SignInDay
 
@@ -174,17 +173,3 @@ def reading_figures(unit, *, period_days=DEFAULT_PERIOD, today=None):
         total=total,
         top_items=top_items(reads),
     )
-
-
-def default_report_unit(user):
-    """The unit the report opens on: the user's highest board unit, or the top
-    of the tree for platform admins; None for users who may see no report."""
-    if not is_active_user(user):
-        return None
-    if is_platform_admin(user):
-        return Unit.objects.active().filter(depth=1).order_by("path").first()
-    roles = board_roles(user)
-    if not roles:
-        return None
-    _role, _path, unit_id = min(roles, key=lambda role: (len(role[1]), role[1]))
-    return Unit.objects.filter(pk=unit_id).first()

@@ -8,36 +8,20 @@ download takes the same parameters and the same check. Counts only: no
 member is named anywhere in it.
 """
 
-from django.db.models import Q
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
-from editorial.models import Unit
-from editorial.permissions import may_report_on, may_see_reports
+from editorial.unit_reports import UnitReportMixin, xlsx_response
 
-from .export import XLSX_CONTENT_TYPE, reading_figures_xlsx
-from .figures import DEFAULT_PERIOD, PERIODS, default_report_unit, reading_figures
+from .export import reading_figures_xlsx
+from .figures import DEFAULT_PERIOD, PERIODS, reading_figures
 
 DENIED_TEMPLATE = "readership/reading_figures_denied.html"
-
-
-def find_unit(value):
-    """A unit by code, or by id when no code matches."""
-    condition = Q(code=value)
-    if value.isascii() and value.isdigit() and len(value) <= 10:
-        condition |= Q(pk=int(value))
-    units = list(Unit.objects.filter(condition))
-    return next((unit for unit in units if unit.code == value), None) or (
-        units[0] if units else None
-    )
 
 
 def chosen_period(request):
@@ -45,29 +29,15 @@ def chosen_period(request):
     return int(value) if value in {str(days) for days in PERIODS} else DEFAULT_PERIOD
 
 
-class ReadingFiguresMixin:
-    """Resolves and checks the unit and the period, builds the figures."""
+class ReadingFiguresMixin(UnitReportMixin):
+    """The unit (``editorial.unit_reports``), the period, the figures."""
 
-    def get(self, request):
-        if not may_see_reports(request.user):
-            return self.denied()
-        self.unit_query = request.GET.get("unit", "").strip()
-        self.unit = find_unit(self.unit_query) if self.unit_query else None
-        if self.unit_query and self.unit is None:
-            return self.not_found()
-        if self.unit is None:
-            self.unit = default_report_unit(request.user)
-        if self.unit is None or not may_report_on(request.user, self.unit):
-            return self.denied()
+    denied_template = DENIED_TEMPLATE
+    denied_title = _("Reading figures")
+
+    def prepare(self, request):
         self.period = chosen_period(request)
         self.figures = reading_figures(self.unit, period_days=self.period)
-        return self.respond()
-
-    def denied(self):
-        # A real 403 (not Wagtail's redirect): a script fetching the XLSX sees it.
-        return TemplateResponse(
-            self.request, DENIED_TEMPLATE, {"page_title": _("Reading figures")}, status=403
-        )
 
     def report_url(self, unit=None, name="reading_figures"):
         query = urlencode({"unit": (unit or self.unit).code, "period": self.period})
@@ -124,13 +94,5 @@ class ReadingFiguresView(ReadingFiguresMixin, WagtailAdminTemplateMixin, View):
 
 
 class ReadingFiguresXlsxView(ReadingFiguresMixin, View):
-    def not_found(self):
-        return HttpResponse(status=404)
-
     def respond(self):
-        content = reading_figures_xlsx(self.figures)
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        stamp = timezone.localdate().isoformat()
-        filename = f"reading-figures-{slugify(self.unit.code) or self.unit.pk}-{stamp}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return xlsx_response(reading_figures_xlsx(self.figures), "reading-figures", self.unit)

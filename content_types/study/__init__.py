@@ -37,7 +37,6 @@ from .report import (
     ModuleFigures,
     ReportRow,
     completion_report,
-    default_report_unit,
     report_modules,
 )
 
@@ -51,7 +50,6 @@ __all__ = [
     "complete_lesson",
     "complete_with_final_quiz",
     "completion_report",
-    "default_report_unit",
     "first_pass",
     "lesson_module_id",
     "lock_member",

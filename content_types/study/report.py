@@ -4,9 +4,9 @@ and, per module, the members expected to study it and those who completed it
 if the module has one; see ``completion``).
 
 ``completion_report`` counts in a constant number of queries, whatever the
-size of the tree; ``default_report_unit`` is the unit the admin report opens
-on. The admin view and its XLSX export live in
-``content_types.views.study_report``.
+size of the tree. The admin view and its XLSX export live in
+``content_types.views.study_report`` (the unit and who may see it:
+``editorial.unit_reports``).
 """
 
 import datetime
@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from editorial.models import Member, Unit, UnitStatus
-from editorial.permissions import board_roles, is_active_user, is_platform_admin
 
 from ..models.audience import Audience, PageAudience
 from ..models.study import ModuleCompletion, StudyModule
@@ -183,17 +182,3 @@ def completion_report(unit, *, modules=None):
     return CompletionReport(
         unit=unit, modules=modules, rows=rows, total=total, generated_at=timezone.now()
     )
-
-
-def default_report_unit(user):
-    """The unit the report opens on: the user's highest board unit, or the top
-    of the tree for platform admins; None for users who may see no report."""
-    if not is_active_user(user):
-        return None
-    if is_platform_admin(user):
-        return Unit.objects.active().filter(depth=1).order_by("path").first()
-    roles = board_roles(user)
-    if not roles:
-        return None
-    _role, _path, unit_id = min(roles, key=lambda role: (len(role[1]), role[1]))
-    return Unit.objects.filter(pk=unit_id).first()

@@ -7,23 +7,21 @@ links; ``?module=`` (repeatable) narrows the columns. The XLSX download takes
 the same parameters and the same check.
 """
 
-from django.db.models import Q
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.http import urlencode
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
 from editorial.models import Unit
-from editorial.permissions import may_report_on, may_see_reports
+from editorial.permissions import may_report_on
+from editorial.unit_reports import UnitReportMixin, xlsx_response
 
-from ..study import completion_report, default_report_unit, report_modules
-from .study_report_export import XLSX_CONTENT_TYPE, completion_report_xlsx
+from ..study import completion_report, report_modules
+from .study_report_export import completion_report_xlsx
 
 DENIED_TEMPLATE = "content_types/admin/study_report_denied.html"
 
@@ -35,45 +33,19 @@ def format_rate(rate):
     return f"{formats.number_format(round(rate * 100, 1), 1)} %"
 
 
-class StudyReportMixin:
-    """Resolves the unit and the modules, checks the user, builds the report."""
+class StudyReportMixin(UnitReportMixin):
+    """The unit (``editorial.unit_reports``), the modules, the report."""
 
-    def get(self, request):
-        if not may_see_reports(request.user):
-            return self.denied()
-        self.unit_query = request.GET.get("unit", "").strip()
-        self.unit = self.find_unit(self.unit_query) if self.unit_query else None
-        if self.unit_query and self.unit is None:
-            return self.not_found()
-        if self.unit is None:
-            self.unit = default_report_unit(request.user)
-        if self.unit is None or not may_report_on(request.user, self.unit):
-            return self.denied()
+    denied_template = DENIED_TEMPLATE
+    denied_title = _("Study report")
+
+    def prepare(self, request):
         self.available_modules = list(report_modules(self.unit))
         wanted = set(request.GET.getlist("module"))
         self.modules = [
             module for module in self.available_modules if str(module.pk) in wanted
         ] or self.available_modules
         self.report = completion_report(self.unit, modules=self.modules)
-        return self.respond()
-
-    def denied(self):
-        # A real 403 rather than Wagtail's redirect to the dashboard: the XLSX
-        # link may be fetched by a script, which should see the refusal.
-        return TemplateResponse(
-            self.request, DENIED_TEMPLATE, {"page_title": _("Study report")}, status=403
-        )
-
-    @staticmethod
-    def find_unit(value):
-        """A unit by code, or by id when no code matches."""
-        condition = Q(code=value)
-        if value.isdigit():
-            condition |= Q(pk=int(value))
-        units = list(Unit.objects.filter(condition))
-        return next((unit for unit in units if unit.code == value), None) or (
-            units[0] if units else None
-        )
 
     def query_string(self, unit=None, **extra):
         params = [("unit", (unit or self.unit).code)]
@@ -170,13 +142,5 @@ class StudyReportView(StudyReportMixin, WagtailAdminTemplateMixin, View):
 
 
 class StudyReportXlsxView(StudyReportMixin, View):
-    def not_found(self):
-        return HttpResponse(status=404)
-
     def respond(self):
-        content = completion_report_xlsx(self.report)
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        stamp = timezone.localdate().isoformat()
-        filename = f"study-report-{slugify(self.unit.code) or self.unit.pk}-{stamp}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return xlsx_response(completion_report_xlsx(self.report), "study-report", self.unit)

@@ -10,8 +10,6 @@ from openpyxl.utils import get_column_letter
 
 from editorial.spreadsheets import append_row
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def completion_report_xlsx(report):
     """The report (``content_types.study.CompletionReport``) as an XLSX
