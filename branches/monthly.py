@@ -33,7 +33,7 @@ from .models import (
 )
 
 #: The units that have a monthly table: those with branches below them.
-TABLE_LEVELS = (UnitLevel.DISTRICT, UnitLevel.GRASSROOTS)
+TABLE_LEVELS = (UnitLevel.DISTRICT, UnitLevel.BLOC, UnitLevel.GRASSROOTS)
 
 
 @dataclass(frozen=True)

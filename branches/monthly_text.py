@@ -11,7 +11,7 @@ def header():
         _("Branch"),
         _("Code"),
         _("Meetings held"),
-        *[RatingGrade(grade).label for grade in RatingGrade.values],
+        *[str(label) for _value, label in RatingGrade.choices],
         _("Attendance rate"),
         _("Votes"),
         _("Tasks open"),
