@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from .models import Unit
 from .permissions import (
@@ -57,6 +58,15 @@ def default_report_unit(user, levels=None):
         .order_by("depth", "path")
         .first()
     )
+
+
+def row_label(unit, direct):
+    """A report row's name: a unit with units below it whose row counts only
+    the members attached to it directly says so (a branch's own report lists
+    its members as its only row: no remark)."""
+    if direct and unit.numchild:
+        return gettext("%(unit)s (members attached directly)") % {"unit": unit.name}
+    return unit.name
 
 
 def xlsx_response(content, name, unit):

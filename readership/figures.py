@@ -19,9 +19,9 @@ from django.apps import apps
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Left
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from editorial.models import Member, Unit, UnitStatus
+from editorial.unit_reports import row_label
 
 from .models import ItemRead, SignInDay
 
@@ -46,9 +46,7 @@ class UnitFigures:
 
     @property
     def label(self):
-        if self.direct and self.unit.numchild:
-            return gettext("%(unit)s (members attached directly)") % {"unit": self.unit.name}
-        return self.unit.name
+        return row_label(self.unit, self.direct)
 
 
 @dataclass

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q
 from django.db.models.functions import Left
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from editorial.models import Member, Unit, UnitStatus
+from editorial.unit_reports import row_label
 
 from ..models.audience import Audience, PageAudience
 from ..models.study import ModuleCompletion, StudyModule
@@ -46,10 +46,7 @@ class ReportRow:
 
     @property
     def label(self):
-        # A branch's own report lists its members as its only row: no remark.
-        if self.direct and self.unit.numchild:
-            return gettext("%(unit)s (members attached directly)") % {"unit": self.unit.name}
-        return self.unit.name
+        return row_label(self.unit, self.direct)
 
 
 @dataclass
