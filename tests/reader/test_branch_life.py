@@ -26,7 +26,7 @@ from branches.models import (
     VoteReceipt,
 )
 from content_types.factories import publish_document
-from editorial.models import MemberStatus
+from editorial.models import Member, MemberStatus
 from search.rebuild import rebuild
 from tests.branches.conftest import give_office, make_member
 from tests.conftest import build_unit_tree
@@ -173,8 +173,14 @@ def test_a_meeting_noticed_answered_held_with_a_secret_vote_and_rated(branch, ph
     assert member.get_by_test_id("my-answer").is_visible()
     member.context.set_offline(False)
 
-    # At the meeting: attendance, then a secret vote on the second agenda item.
+    # The place changes: the roll is told.
     secretary.reload()
+    secretary.get_by_label("Địa điểm").fill("Hội trường xã")
+    secretary.get_by_role("button", name="Lưu thay đổi").click()
+    secretary.get_by_text("Đã báo thay đổi tới đảng viên").wait_for()
+    assert Notification.objects.filter(user=official.user, kind="meeting_changed").exists()
+
+    # At the meeting: attendance, then a secret vote on the second agenda item.
     row = secretary.locator(f"#presence-{official.pk}")
     row.wait_for()
     assert "báo dự" in secretary.locator("label", has=row).inner_text()
@@ -197,6 +203,7 @@ def test_a_meeting_noticed_answered_held_with_a_secret_vote_and_rated(branch, ph
     vote_card.filter(has_text="Đồng chí đã biểu quyết.").wait_for()
 
     member.reload()
+    member.get_by_text("Hội trường xã").wait_for()
     member_card = member.get_by_test_id("vote")
     member_card.filter(has_text=QUESTION).wait_for()
     assert "Kết nạp đảng viên mới" in member_card.inner_text()
@@ -284,6 +291,24 @@ def test_a_task_assigned_reported_done_and_notifications_read(branch, phones, sc
     dung.get_by_role("alert").wait_for()
     assert dung.get_by_test_id("sign-in-code").count() == 0
     screenshot(secretary, "roll")
+    # A new probationary member (no card number) awaits the committee above.
+    secretary.get_by_label("Họ và tên").fill("Lê Thị Hoa")
+    secretary.get_by_label("Tên đăng nhập").fill("le-thi-hoa")
+    secretary.get_by_role("button", name="Gửi đề nghị").first.click()
+    secretary.get_by_text("Đã gửi đề nghị, chờ cấp trên duyệt").wait_for()
+    assert "Chờ duyệt" in secretary.get_by_test_id("request").inner_text()
+    committee = phones("bi-thu-dang-uy")
+    open_branch(committee)
+    committee.get_by_role("link", name="Đề nghị của các chi bộ").click()
+    pending = committee.get_by_test_id("request").filter(has_text="Lê Thị Hoa")
+    pending.get_by_role("button", name="Duyệt", exact=True).click()
+    pending.filter(has_text="Đã duyệt").wait_for()
+    hoa = Member.objects.get(user__username="le-thi-hoa")
+    assert (hoa.full_name, hoa.status, hoa.branch) == (
+        "Lê Thị Hoa",
+        "probationary",
+        branch["units"].branch,
+    )
 
     open_branch(secretary)
     secretary.get_by_role("link", name="Giao việc").click()

@@ -1,7 +1,7 @@
 // Branch life (#/chi-bo): notifications, my meetings (upcoming first), my
 // tasks and, for a branch's secretary or deputy, their tools (a new meeting
 // notice, the roll, tasks). The committee above finds its branches' meetings
-// here too, to rate the held ones. BRANCH_ROUTES gathers the routes of the
+// here too, to rate the held ones, and its branches' requests (#/de-nghi). BRANCH_ROUTES gathers the routes of the
 // branch screens (main.js routes through it).
 import { html } from "htm/preact";
 import { useEffect, useState } from "preact/hooks";
@@ -13,11 +13,16 @@ import { formatWhen, secretaryBranches } from "./branch_parts.js";
 import { MeetingScreen } from "./meeting.js";
 import { NewMeeting } from "./meeting_secretary.js";
 import { Notifications } from "./notifications.js";
+import { CommitteeRequests } from "./requests.js";
 import { Roll } from "./roll.js";
 import { BranchTasks, MyTasks } from "./tasks.js";
 import { MembersOnly } from "./study.js";
 
 const KEPT = "branchMeetings";
+
+/** Whether the member holds an office above a branch (a committee that decides requests). */
+const onCommittee = (session) => (session?.user?.committee_roles || [])
+  .some((office) => office.unit.level !== "branch");
 const LIVE = ["draft", "published"];
 
 /** Upcoming (announced or draft, soonest first), then the rest (latest first). */
@@ -75,6 +80,7 @@ function BranchHome({ session }) {
       <a class="button primary" href=${`#/hop-moi/${unit.id}`}>${t("newMeeting")}</a>
       <a class="button" href=${`#/dang-vien/${unit.id}`}>${t("rollTitle")}</a>
       <a class="button" href=${`#/giao-viec/${unit.id}`}>${t("assignTask")}</a></div>`)}
+    ${onCommittee(session) && html`<p><a class="button" href="#/de-nghi">${t("committeeRequests")}</a></p>`}
     <${Problem} error=${error} />
     ${meetings === null && !error && html`<p>${t("loading")}</p>`}
     ${meetings && !meetings.length && html`<p class="empty">${t("nothingHere")}</p>`}
@@ -94,4 +100,5 @@ export const BRANCH_ROUTES = {
   "giao-viec": membersOnly(({ id }) => html`<${BranchTasks} key=${id} branch=${id} />`),
   "dang-vien": membersOnly(({ id }) => html`<${Roll} key=${id} branch=${id} />`),
   "thong-bao": membersOnly(() => html`<${Notifications} />`),
+  "de-nghi": membersOnly(() => html`<${CommitteeRequests} />`),
 };

@@ -1,6 +1,6 @@
 // The secretary's side of a meeting: a new notice (#/hop-moi/<branch>: kind,
 // time, place, agenda, guidance and a phone photo or PDF), then on the
-// meeting's screen: send the notice, add a material (an upload, or a
+// meeting's screen: send the notice, change its time or place, add a material (an upload, or a
 // published document or news item found by search), take attendance, open a
 // vote on an agenda item (open or secret) and close it, close the meeting
 // with its minutes and resolution. Uploads need the network and say so.
@@ -96,6 +96,35 @@ export function NewMeeting({ branch }) {
     <${Failure} error=${error} />
     <button type="submit" class="wide primary" disabled=${busy}>${t("saveDraft")}</button>
   </form></section>`;
+}
+
+/** "2026-12-10T19:30" in the phone's time, for a datetime-local field. */
+function localInput(iso) {
+  const when = new Date(iso);
+  return new Date(when.getTime() - when.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+/** A change of time or place; once announced, the roll is told. */
+function ChangeMeeting({ meeting, onChange }) {
+  const [startsAt, setStartsAt] = useState(localInput(meeting.starts_at));
+  const [place, setPlace] = useState(meeting.place);
+  const [note, setNote] = useState("");
+  const { error, busy, run } = useAction();
+  const save = (event) => {
+    event.preventDefault();
+    run(async () => {
+      const body = { starts_at: new Date(startsAt).toISOString(), place };
+      onChange(await request(`/api/meetings/${meeting.id}/`, { method: "PATCH", body }));
+      setNote(meeting.state === "published" ? t("changeSent") : t("statusSaved"));
+    });
+  };
+  return html`<form onSubmit=${save}><h3>${t("changeMeeting")}</h3>
+    <label class="field" for="change-start">${t("startsAt")}
+      <input id="change-start" type="datetime-local" required value=${startsAt} onInput=${field(setStartsAt)} /></label>
+    <label class="field" for="change-place">${t("place")}
+      <input id="change-place" required value=${place} onInput=${field(setPlace)} /></label>
+    <${Note} text=${note} /><${Failure} error=${error} />
+    <button type="submit" disabled=${busy}>${t("saveChange")}</button></form>`;
 }
 
 function AddMaterial({ meeting, onChange }) {
@@ -236,7 +265,8 @@ export function SecretaryPanel({ meeting, onChange }) {
     <${Failure} error=${error} />
     ${meeting.state === "draft" && html`<button class="wide primary" disabled=${busy}
       onClick=${() => step("publish")}>${t("publish")}</button>`}
-    ${live && html`<${AddMaterial} meeting=${meeting} onChange=${onChange} />
+    ${live && html`<${ChangeMeeting} meeting=${meeting} onChange=${onChange} />
+      <${AddMaterial} meeting=${meeting} onChange=${onChange} />
       <${AddPage} meeting=${meeting} onChange=${onChange} />`}
     ${meeting.state === "published" && html`
       <${Attendance} meeting=${meeting} onChange=${onChange} />

@@ -1,13 +1,15 @@
 // The secretary's roll (#/dang-vien/<branch>): the branch's members and its
 // residence-place members, whether each has signed in and when last, and a
 // one-time sign-in code for a member (only where the sign-in rule allows it:
-// otherwise the server's refusal says who may).
+// otherwise the server's refusal says who may); requests of new members and
+// status changes (requests.js).
 import { html } from "htm/preact";
 import { useEffect, useState } from "preact/hooks";
 import { request } from "../api.js";
 import { t } from "../i18n.js";
 import { Problem } from "../ui.js";
 import { formatWhen } from "./branch_parts.js";
+import { BranchRequests } from "./requests.js";
 
 function RollMember({ branch, member }) {
   const [code, setCode] = useState(null);
@@ -43,6 +45,7 @@ export function Roll({ branch }) {
   return html`<section><h1>${t("rollTitle")}</h1><${Problem} error=${error} />
     ${members === null && !error && html`<p>${t("loading")}</p>`}
     ${members && html`<ul class="items">${members.map((member) => html`<${RollMember} key=${member.id}
-      branch=${branch} member=${member} />`)}</ul>`}
+      branch=${branch} member=${member} />`)}</ul>
+      <${BranchRequests} branch=${branch} members=${members} />`}
   </section>`;
 }
