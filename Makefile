@@ -37,6 +37,7 @@ run: venv reader
 	$(UV) run python manage.py seed_demo --size small
 	$(UV) run python manage.py seed_demo_content
 	$(UV) run python manage.py seed_demo_workflows
+	$(UV) run python manage.py seed_demo_branch_life
 	$(UV) run python manage.py make_audio --missing
 	@echo "E-mail is not sent: each message is written as a file under .run/mail/"
 	$(UV) run python manage.py runserver 127.0.0.1:8000
