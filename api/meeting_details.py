@@ -101,6 +101,9 @@ MEETING = inline_serializer(
         ),
         "is_secretary": serializers.BooleanField(),
         "can_rate": serializers.BooleanField(),
+        "can_answer": serializers.BooleanField(
+            help_text="Announced and I am on the branch's roll: I may answer the notice."
+        ),
         "agenda": serializers.ListField(child=serializers.DictField()),
         "materials": serializers.ListField(child=serializers.DictField()),
         "votes": VOTE.__class__(many=True),
@@ -245,6 +248,8 @@ def meeting_detail(meeting, member, user):
         "my_attendance": attendance,
         "is_secretary": is_secretary,
         "can_rate": held and roles.is_committee_above(member, meeting.branch),
+        "can_answer": meeting.state == MeetingState.PUBLISHED
+        and (is_secretary or roles.is_on_roll(member, meeting.branch)),
         "agenda": [
             {"id": item.pk, "order": item.order, "title": item.title}
             for item in meeting.agenda.all()

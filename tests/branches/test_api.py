@@ -327,6 +327,14 @@ def test_the_committee_above_lists_its_branches_meetings_to_rate_them(life, anno
     assert other == []
     detail = as_member(life.committee).get(f"/api/meetings/{announced.pk}/").json()
     assert (detail["can_rate"], detail["is_secretary"], detail["roll"]) == (True, False, None)
+    assert detail["can_answer"] is False  # not on the branch's roll
+
+
+def test_the_roll_may_answer_an_announced_meeting_and_nobody_else(life, announced, as_member):
+    path = f"/api/meetings/{announced.pk}/"
+    assert as_member(life.official).get(path).json()["can_answer"] is True
+    assert as_member(life.resident).get(path).json()["can_answer"] is True
+    assert as_member(life.committee).get(path).json()["can_answer"] is False
 
 
 def test_listing_and_detail_cost_the_same_however_many_meetings_and_votes(

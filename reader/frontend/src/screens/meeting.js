@@ -184,7 +184,7 @@ export function MeetingScreen({ id, session }) {
 
   if (error && !meeting) return html`<${Problem} error=${error} />`;
   if (!meeting) return html`<p>${t("loading")}</p>`;
-  const onRoll = meeting.state === "published";
+  const onRoll = meeting.can_answer;
   return html`<article class="detail" data-state=${meeting.state}>
     <p class="item-meta">${t(`kind_${meeting.kind}`)} · ${meeting.branch.name}</p>
     <h1>${meeting.title}</h1>
