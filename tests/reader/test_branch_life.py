@@ -175,6 +175,7 @@ def test_a_meeting_noticed_answered_held_with_a_secret_vote_and_rated(branch, ph
 
     # The place changes: the roll is told.
     secretary.reload()
+    secretary.get_by_text("Sửa thông báo, thêm tài liệu").click()
     secretary.get_by_label("Địa điểm").fill("Hội trường xã")
     secretary.get_by_role("button", name="Lưu thay đổi").click()
     secretary.get_by_text("Đã báo thay đổi tới đảng viên").wait_for()

@@ -262,6 +262,7 @@ const MESSAGES = {
   attachPageWords: ["Từ cần tìm trong văn bản, tin bài", "Words to find in documents and news"],
   attach: ["Đính kèm", "Attach"],
   changeMeeting: ["Đổi thời gian, địa điểm", "Change the time or place"],
+  editNotice: ["Sửa thông báo, thêm tài liệu", "Change the notice, add materials"],
   saveChange: ["Lưu thay đổi", "Save the change"],
   changeSent: ["Đã báo thay đổi tới đảng viên", "The members were told of the change"],
   requests: ["Đề nghị chờ cấp trên duyệt", "Requests awaiting the committee above"],

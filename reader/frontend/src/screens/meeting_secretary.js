@@ -265,9 +265,11 @@ export function SecretaryPanel({ meeting, onChange }) {
     <${Failure} error=${error} />
     ${meeting.state === "draft" && html`<button class="wide primary" disabled=${busy}
       onClick=${() => step("publish")}>${t("publish")}</button>`}
-    ${live && html`<${ChangeMeeting} meeting=${meeting} onChange=${onChange} />
+    ${live && html`<details class="tools" open=${meeting.state === "draft"}>
+      <summary>${t("editNotice")}</summary>
+      <${ChangeMeeting} meeting=${meeting} onChange=${onChange} />
       <${AddMaterial} meeting=${meeting} onChange=${onChange} />
-      <${AddPage} meeting=${meeting} onChange=${onChange} />`}
+      <${AddPage} meeting=${meeting} onChange=${onChange} /></details>`}
     ${meeting.state === "published" && html`
       <${Attendance} meeting=${meeting} onChange=${onChange} />
       <${OpenVote} meeting=${meeting} onChange=${onChange} />
