@@ -6,7 +6,7 @@
 // the rating; the committee above rates it here. The secretary's tools are in
 // meeting_secretary.js. The last meetings opened read offline.
 import { html } from "htm/preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { request, send } from "../api.js";
 import { t } from "../i18n.js";
 import { Listen } from "../listen.js";
@@ -158,10 +158,12 @@ function spoken(meeting) {
 export function MeetingScreen({ id, session }) {
   const [meeting, setMeeting] = useState(null);
   const [error, setError] = useState(null);
+  const announced = useRef(false);
 
   async function load() {
     try {
       const fresh = await request(`/api/meetings/${id}/`);
+      announced.current = fresh.state === "published";
       setMeeting(fresh);
       setError(null);
       keep(fresh);
@@ -175,9 +177,9 @@ export function MeetingScreen({ id, session }) {
 
   useEffect(() => {
     load();
-    // During the meeting a vote may open: the screen asks again now and then.
+    // During an announced meeting a vote may open: the screen asks again now and then.
     const timer = setInterval(() => {
-      if (document.visibilityState === "visible" && navigator.onLine) load();
+      if (announced.current && document.visibilityState === "visible" && navigator.onLine) load();
     }, POLL_MS);
     return () => clearInterval(timer);
   }, [id]);
