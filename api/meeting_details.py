@@ -17,6 +17,7 @@ from branches import roles, uploads
 from branches.models import (
     Attendance,
     AttendanceStatus,
+    MaterialPart,
     MeetingKind,
     MeetingRating,
     MeetingState,
@@ -183,6 +184,7 @@ def _materials(meeting, user):
                 {
                     "id": material.pk,
                     "title": material.title,
+                    "part": material.part,
                     "page": material.page_id,
                     "url": f"/api/v2/pages/{material.page_id}/",
                 }
@@ -192,6 +194,7 @@ def _materials(meeting, user):
                 {
                     "id": material.pk,
                     "title": material.title,
+                    "part": material.part,
                     "file": material.document.filename,
                     "url": f"/api/meetings/{meeting.pk}/materials/{material.pk}/file/",
                 }
@@ -271,20 +274,30 @@ class MaterialSerializer(serializers.Serializer):
     page = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     file = serializers.FileField(required=False)
     title = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    part = serializers.ChoiceField(
+        choices=MaterialPart.choices,
+        default=MaterialPart.MATERIAL,
+        help_text="minutes: a photo of the written minutes (announced or held meeting).",
+    )
 
     def validate(self, attrs):
         if bool(attrs.get("page")) == bool(attrs.get("file")):
             raise serializers.ValidationError(
                 {"page": [_("Give either a published page or a file.")]}
             )
+        if attrs["part"] == MaterialPart.MINUTES and not attrs.get("file"):
+            raise serializers.ValidationError({"file": [_("Send a photo of the minutes.")]})
         return attrs
 
 
-def material_document(uploaded, title, meeting, request):
+def material_document(uploaded, title, meeting, request, part=MaterialPart.MATERIAL):
     """A Wagtail document for an uploaded material (PDF, DOCX or a photo,
-    HEIC converted to JPEG), checked by its content, in the branch's
-    collection (``branches.uploads``, the path the admin shares)."""
+    HEIC converted to JPEG) or a photo of the minutes, checked by its
+    content, in the branch's collection (``branches.uploads``, the path the
+    admin shares)."""
     try:
+        if part == MaterialPart.MINUTES:
+            return uploads.minutes_photo_document(uploaded, meeting, request.user)
         return uploads.material_document(uploaded, title, meeting, request.user)
     except ValidationError as error:
         raise bad_input("file", " ".join(error.messages)) from None

@@ -25,6 +25,7 @@ from branches.errors import BranchError, BranchErrorCode
 from branches.models import (
     AttendanceStatus,
     Choice,
+    MaterialPart,
     Meeting,
     MeetingKind,
     MeetingMaterial,
@@ -216,7 +217,8 @@ class AttendanceView(BranchView):
 class MaterialsView(BranchView):
     """The secretary adds a material: JSON ``{"page": id}`` (a published page
     the secretary may read) or a multipart upload ``file`` (PDF, DOCX, JPEG,
-    PNG, WEBP, or HEIC converted to JPEG) with a ``title``."""
+    PNG, WEBP, or HEIC converted to JPEG) with a ``title``; with ``part``
+    "minutes", a photo of the written minutes (announced or held meeting)."""
 
     parser_classes = [JSONParser, MultiPartParser]
 
@@ -234,6 +236,11 @@ class MaterialsView(BranchView):
                     _("No published page with this id that you may read."),
                     field="page",
                 )
+        elif data["part"] == MaterialPart.MINUTES:
+            guards.require_state(meeting, MeetingState.PUBLISHED, MeetingState.HELD)
+            document = material_document(data["file"], "", meeting, request, data["part"])
+            meetings.add_minutes_photo(self.member, meeting, document, data.get("title", ""))
+            return Response(meeting_detail(meeting, self.member, request.user), status=201)
         elif data.get("file"):
             guards.require_state(meeting, MeetingState.DRAFT, MeetingState.PUBLISHED)
             document = material_document(data["file"], data.get("title", ""), meeting, request)

@@ -18,6 +18,7 @@ from .models import (
     AgendaItem,
     Attendance,
     AttendanceStatus,
+    MaterialPart,
     Meeting,
     MeetingMaterial,
     MeetingRating,
@@ -169,6 +170,21 @@ def add_material(member, meeting, *, page=None, document=None, title=""):
         page=page,
         document=document,
         title=title or (page.title if page is not None else document.title),
+        order=last + 1,
+    )
+
+
+def add_minutes_photo(member, meeting, document, title=""):
+    """A photo of the written minutes (an uploaded image), added by the
+    secretary while the meeting is announced or once it is held."""
+    require_secretary_of_meeting(member, meeting)
+    require_state(meeting, MeetingState.PUBLISHED, MeetingState.HELD)
+    last = meeting.materials.order_by("-order").values_list("order", flat=True).first() or 0
+    return MeetingMaterial.objects.create(
+        meeting=meeting,
+        part=MaterialPart.MINUTES,
+        document=document,
+        title=title or document.title,
         order=last + 1,
     )
 

@@ -34,6 +34,7 @@ HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b
 JPEG_QUALITY = 85
 
 NOT_A_PHOTO = _("“%(name)s” looks like a HEIC photo but cannot be read. Take or export it again.")
+NOT_AN_IMAGE = _("“%(name)s” is not a photo. Send the minutes as JPEG, PNG, WEBP or HEIC photos.")
 TOO_LARGE = _("“%(name)s” is too big (%(size)s). The largest file allowed is %(limit)s.")
 TOO_MANY_PIXELS = _(
     "“%(name)s” is %(pixels)s pixels, more than %(limit)s million. Send a smaller photo."
@@ -88,13 +89,14 @@ def media_collection(branch):
     return unit.collection if unit else Collection.get_first_root_node()
 
 
-def material_document(uploaded, title, meeting, user):
+def material_document(uploaded, title, meeting, user, *, kinds=FileKind.ATTACHMENTS):
     """A Wagtail document for an uploaded material of ``meeting``. Raises
     ``ValidationError`` (its message names the file) for a file that is not
-    a PDF, a DOCX, or a JPEG, PNG, WEBP or HEIC photo, or is too big."""
+    one of ``kinds`` (by default a PDF, a DOCX, or a JPEG, PNG, WEBP or HEIC
+    photo), or is too big."""
     original_name = uploaded.name
     uploaded = reader_file(uploaded)
-    check_uploaded_file(uploaded, uploaded.name, kinds=FileKind.ATTACHMENTS)
+    check_uploaded_file(uploaded, uploaded.name, kinds=kinds)
     document = get_document_model()(
         title=title or original_name,
         file=uploaded,
@@ -103,3 +105,14 @@ def material_document(uploaded, title, meeting, user):
     )
     document.save()
     return document
+
+
+def minutes_photo_document(uploaded, meeting, user):
+    """A photo of the minutes (JPEG, PNG, WEBP or HEIC) as a Wagtail document."""
+    try:
+        return material_document(uploaded, "", meeting, user, kinds=FileKind.IMAGES)
+    except ValidationError as error:
+        if error.code != "unsupported":
+            raise
+        params = {"name": uploaded.name}
+        raise ValidationError(NOT_AN_IMAGE, code="unsupported", params=params) from None

@@ -11,6 +11,7 @@ from editorial.permissions import may_see_reports
 
 from . import roles
 from .admin.meeting_create import MeetingCreateView
+from .admin.minutes_photos import MinutesPhotosView
 from .admin.monthly_views import MonthlyTableView, MonthlyTableXlsxView
 from .admin.overview import BranchLifeView
 
@@ -39,6 +40,11 @@ def register_branch_life_urls():
             "branches/meetings/new/",
             MeetingCreateView.as_view(),
             name="branches_meeting_create",
+        ),
+        path(
+            "branches/meetings/<int:meeting_id>/minutes-photos/",
+            MinutesPhotosView.as_view(),
+            name="branches_minutes_photos",
         ),
     ]
 

@@ -17,7 +17,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from ..models import AttendanceStatus, Meeting, MeetingState, Task, TaskStatus, Vote, VoteState
+from .. import roles
+from ..models import (
+    AttendanceStatus,
+    MaterialPart,
+    Meeting,
+    MeetingState,
+    Task,
+    TaskStatus,
+    Vote,
+    VoteState,
+)
 from ..monthly import TABLE_LEVELS, branches_below
 from .scope import UnitScopeMixin
 
@@ -61,11 +71,13 @@ class BranchLifeView(UnitScopeMixin, WagtailAdminTemplateMixin, View):
             start, end = self.month.bounds()
             meetings = meetings.filter(starts_at__gte=start, starts_at__lt=end)
         present = Q(attendance__status=AttendanceStatus.PRESENT)
+        minutes = Q(materials__part=MaterialPart.MINUTES)
         return (
             meetings.select_related("branch", "rating")
             .annotate(
                 recorded=Count("attendance", distinct=True),
                 present=Count("attendance", filter=present, distinct=True),
+                minutes_photos=Count("materials", filter=minutes, distinct=True),
             )
             .order_by("-starts_at", "-pk")
         )
@@ -104,6 +116,9 @@ class BranchLifeView(UnitScopeMixin, WagtailAdminTemplateMixin, View):
             more_tasks=len(tasks) > LISTED,
             listed=LISTED,
             monthly_url=self.monthly_url(),
+            # Secretaries add photos of their own branch's minutes from here.
+            photo_branch_ids=roles.secretary_branch_ids(roles.member_of(self.request.user)),
+            photo_states={MeetingState.PUBLISHED, MeetingState.HELD},
         )
         return context
 

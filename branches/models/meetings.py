@@ -93,11 +93,20 @@ class AgendaItem(models.Model):
         return self.title
 
 
+class MaterialPart(models.TextChoices):
+    MATERIAL = "material", _("Meeting material")
+    MINUTES = "minutes", _("Photo of the minutes")
+
+
 class MeetingMaterial(models.Model):
     """A published page of the archive (news, a party document) or an
-    uploaded file (a PDF, a phone photo) given to the meeting's members."""
+    uploaded file (a PDF, a phone photo) given to the meeting's members; or
+    a photo of the written minutes (``part``), added during or after it."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="materials")
+    part = models.CharField(
+        _("part"), max_length=8, choices=MaterialPart.choices, default=MaterialPart.MATERIAL
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=255, blank=True)
     page = models.ForeignKey(

@@ -98,3 +98,15 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
     for url in (OVERVIEW, MONTHLY, MONTHLY_XLSX, CREATE):
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_only_the_branchs_secretaries_add_photos_of_its_minutes(client, life):
+    meeting = held_meeting(life.branch, life.tree.grassroots)
+    url = reverse("branches_minutes_photos", args=[meeting.pk])
+
+    admin_client(client, life.other_secretary.user, life.branch_2)
+    other_branch = client.get(url)
+    admin_client(client, life.committee.user, life.tree.grassroots)
+    committee_above = client.get(url)
+
+    assert (other_branch.status_code, committee_above.status_code) == (404, 403)
