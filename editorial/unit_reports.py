@@ -69,10 +69,10 @@ def row_label(unit, direct):
     return unit.name
 
 
-def xlsx_response(content, name, unit):
-    """An XLSX download named ``<name>-<unit code>-<today>.xlsx``."""
+def xlsx_response(content, name, unit, stamp=None):
+    """An XLSX download named ``<name>-<unit code>-<stamp, else today>.xlsx``."""
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    stamp = timezone.localdate().isoformat()
+    stamp = stamp or timezone.localdate().isoformat()
     response["Content-Disposition"] = (
         f'attachment; filename="{name}-{slugify(unit.code) or unit.pk}-{stamp}.xlsx"'
     )

@@ -13,7 +13,6 @@ from editorial.spreadsheets import append_row
 
 from ..monthly_text import cells, header, total_label
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RATE_COLUMN = 7  # 0-based: name, code, held, four grades, then the rate
 
 

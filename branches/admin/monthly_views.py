@@ -6,20 +6,20 @@ the units of their boards' subtrees, platform administrators every unit;
 anything else is a 403, the download included.
 """
 
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
+from editorial.unit_reports import xlsx_response
+
 from ..models import RatingGrade
 from ..monthly import TABLE_LEVELS, monthly_table
 from ..monthly_text import format_rate
-from .monthly_export import XLSX_CONTENT_TYPE, monthly_table_xlsx
+from .monthly_export import monthly_table_xlsx
 from .scope import UnitScopeMixin
 
 
@@ -86,8 +86,5 @@ class MonthlyTableView(MonthlyTableMixin, WagtailAdminTemplateMixin, View):
 
 class MonthlyTableXlsxView(MonthlyTableMixin, View):
     def render_table(self):
-        response = HttpResponse(monthly_table_xlsx(self.table), content_type=XLSX_CONTENT_TYPE)
-        code = slugify(self.unit.code) or self.unit.pk
-        filename = f"branch-life-{code}-{self.month}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        content = monthly_table_xlsx(self.table)
+        return xlsx_response(content, "branch-life", self.unit, stamp=str(self.month))
