@@ -12,6 +12,7 @@ from wagtail.users.models import UserProfile
 from editorial.factories import UserFactory, make_unit
 from editorial.models import BoardRole, UnitLevel
 from editorial.provisioning import add_board_member, clear_permission_cache, provision_board
+from tests.shared_tree import SHARED, mark_sharing
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +74,35 @@ def build_unit_tree(*, board_on_branch=False):
 
 @pytest.fixture
 def unit_tree(db):
-    return build_unit_tree()
+    """The test province: shared with the tests next to it where it may be
+    (``tests/shared_tree.py``), else built for this test."""
+    return SHARED.units() or build_unit_tree()
+
+
+def pytest_collection_modifyitems(items):
+    mark_sharing(items)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if getattr(item, "shares_unit_tree", False):
+        SHARED.open(item.config, build_unit_tree)
+    else:
+        SHARED.close(item.config)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if nextitem is None or not getattr(nextitem, "shares_unit_tree", False):
+        SHARED.close(item.config)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, request):
+    SHARED.database_ready = True
+    yield
+    SHARED.close(request.config)
 
 
 @pytest.fixture
