@@ -7,10 +7,15 @@ tasks and every assignee's status and report (its secretaries only).
 status and report back with text or a photo (multipart ``report_photo``:
 JPEG, PNG or WEBP, checked by content). Another member's assignment is not
 found.
+``GET /api/tasks/<assignment id>/photo/``: the report's photo, for the
+assignee and the branch's secretaries (``report_photo_url``); anybody else
+gets 404.
 """
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -19,7 +24,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from wagtail.images import get_image_model
 
-from branches import assignments
+from branches import assignments, roles
 from branches.models import TaskAssignment, TaskStatus
 from branches.uploads import media_collection
 from content_types.extraction import FileKind, check_uploaded_file
@@ -41,6 +46,10 @@ ASSIGNMENT = inline_serializer(
         "status": serializers.ChoiceField(choices=TaskStatus.choices),
         "report": serializers.CharField(),
         "report_photo": serializers.IntegerField(allow_null=True, help_text="A Wagtail image id."),
+        "report_photo_url": serializers.CharField(
+            allow_null=True,
+            help_text="The photo itself, for the assignee and the branch's secretaries.",
+        ),
         "updated_at": serializers.DateTimeField(),
     },
 )
@@ -63,6 +72,9 @@ def assignment_json(assignment, today):
         "status": assignment.status,
         "report": assignment.report,
         "report_photo": assignment.report_photo_id,
+        "report_photo_url": (
+            reverse("api_task_photo", args=[assignment.pk]) if assignment.report_photo_id else None
+        ),
         "updated_at": assignment.updated_at,
     }
 
@@ -168,3 +180,22 @@ class AssignmentView(BranchView):
             report_photo=report_photo(photo, assignment, request) if photo else None,
         )
         return Response(assignment_json(assignment, timezone.localdate()))
+
+
+class ReportPhotoView(BranchView):
+    """A report's photo, for the assignee and the branch's secretaries."""
+
+    @extend_schema(responses={(200, "image/*"): bytes})
+    def get(self, request, assignment_id):
+        assignment = get_object_or_404(
+            TaskAssignment.objects.select_related("task__branch", "report_photo"),
+            pk=assignment_id,
+            report_photo__isnull=False,
+        )
+        mine = self.member is not None and assignment.member_id == self.member.pk
+        if not (mine or roles.is_secretary(self.member, assignment.task.branch)):
+            raise Http404
+        photo = assignment.report_photo
+        response = FileResponse(photo.file.open("rb"), filename=photo.filename)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -11,6 +11,7 @@ from . import (
     interactive,
     meetings,
     reading,
+    residence,
     sync,
     tasks,
     unit_rankings,
@@ -152,6 +153,11 @@ urlpatterns = [
     ),
     path("tasks/", tasks.TasksView.as_view(), name="api_tasks"),
     path("tasks/<id:assignment_id>/", tasks.AssignmentView.as_view(), name="api_task"),
+    path(
+        "tasks/<id:assignment_id>/photo/",
+        tasks.ReportPhotoView.as_view(),
+        name="api_task_photo",
+    ),
     path("notifications/", branches.NotificationsView.as_view(), name="api_notifications"),
     path(
         "notifications/read-all/",
@@ -172,6 +178,16 @@ urlpatterns = [
         "branches/<id:branch_id>/members/<id:member_id>/sign-in-code/",
         branches.BranchSignInCodeView.as_view(),
         name="api_branch_sign_in_code",
+    ),
+    path(
+        "branches/<id:branch_id>/residence/",
+        residence.ResidenceView.as_view(),
+        name="api_branch_residence",
+    ),
+    path(
+        "branches/<id:branch_id>/residence/<id:registration_id>/end/",
+        residence.ResidenceEndView.as_view(),
+        name="api_branch_residence_end",
     ),
     path(
         "branches/<id:branch_id>/requests/",
