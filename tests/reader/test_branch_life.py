@@ -368,6 +368,11 @@ def test_a_task_assigned_reported_done_and_notifications_read(branch, phones, sc
     followed = secretary.get_by_test_id("branch-task")
     followed.filter(has_text="Đã xong").wait_for()
     assert "Đã gặp đủ 5 hộ" in followed.inner_text()
+    # The secretary opens the report's photo (fetched with the token).
+    followed.get_by_role("button", name="Xem ảnh báo cáo").click()
+    photo = followed.get_by_role("img", name="Ảnh báo cáo của Nguyễn Văn An")
+    photo.wait_for()
+    assert photo.evaluate("image => image.naturalWidth") > 0
 
 
 def test_axe_finds_nothing_serious_on_the_branch_screens(branch, browser, live_server):

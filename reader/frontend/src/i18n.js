@@ -250,6 +250,8 @@ const MESSAGES = {
   taskStatus_done: ["Đã xong", "Done"],
   report: ["Báo cáo kết quả", "Report"],
   reportPhoto: ["Ảnh kèm báo cáo", "Photo with the report"],
+  showReportPhoto: ["Xem ảnh báo cáo", "See the report's photo"],
+  reportPhotoOf: ["Ảnh báo cáo của {name}", "Report photo from {name}"],
   sendReport: ["Gửi báo cáo", "Send the report"],
   reportSent: ["Đã gửi báo cáo", "Report sent"],
   statusSaved: ["Đã lưu", "Saved"],

@@ -3,7 +3,8 @@
 // (to do, in progress, done: sent through the outbox when offline) and a
 // report back with text or a photo (a photo needs the network). The
 // secretary assigns a task to members on the roll and follows every
-// assignee's status (#/giao-viec/<branch>).
+// assignee's status and report, opening a report's photo
+// (#/giao-viec/<branch>).
 import { html } from "htm/preact";
 import { useEffect, useState } from "preact/hooks";
 import { request, send } from "../api.js";
@@ -143,6 +144,23 @@ function AssignForm({ branch, roll, onAssigned }) {
   </form>`;
 }
 
+/** A report's photo, fetched with the member's token when asked for. */
+function ReportPhoto({ task }) {
+  const [src, setSrc] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => () => src && URL.revokeObjectURL(src), [src]);
+  async function open() {
+    setError(null);
+    try {
+      setSrc(URL.createObjectURL(await request(task.report_photo_url, { blob: true })));
+    } catch (problem) {
+      setError(problem);
+    }
+  }
+  if (src) return html`<img class="report-photo" src=${src} alt=${t("reportPhotoOf", { name: task.member_name })} />`;
+  return html`<button type="button" onClick=${open}>${t("showReportPhoto")}</button><${Problem} error=${error} />`;
+}
+
 export function BranchTasks({ branch }) {
   const [roll, setRoll] = useState([]);
   const [tasks, setTasks] = useState(null);
@@ -160,7 +178,8 @@ export function BranchTasks({ branch }) {
     ${tasks && (tasks.length ? html`<ul class="items">${tasks.map((task) => html`<li class="item" key=${task.id}
       data-testid="branch-task"><p class="item-title">${task.overdue && html`<span class="badge">${t("overdue")}</span> `}${task.title}</p>
       <p class="item-meta">${[task.member_name, t(`taskStatus_${task.status}`), task.due_on && formatDate(task.due_on)]
-        .filter(Boolean).join(" · ")}</p>${task.report && html`<p class="plain">${task.report}</p>`}</li>`)}</ul>`
+        .filter(Boolean).join(" · ")}</p>${task.report && html`<p class="plain">${task.report}</p>`}
+      ${task.report_photo_url && html`<${ReportPhoto} task=${task} />`}</li>`)}</ul>`
       : html`<p class="empty">${t("nothingHere")}</p>`)}
   </section>`;
 }
