@@ -20,6 +20,7 @@ from branches.models import (
     Meeting,
     MeetingRating,
     Notification,
+    ResidenceRegistration,
     Rsvp,
     TaskAssignment,
     Vote,
@@ -373,6 +374,35 @@ def test_a_task_assigned_reported_done_and_notifications_read(branch, phones, sc
     photo = followed.get_by_role("img", name="Ảnh báo cáo của Nguyễn Văn An")
     photo.wait_for()
     assert photo.evaluate("image => image.naturalWidth") > 0
+
+
+def test_the_secretary_registers_a_member_at_the_residence_place(branch, phones):
+    units, official = branch["units"], branch["official"]
+    secretary = phones("bi-thu")
+    open_branch(secretary)
+    secretary.get_by_role("link", name="Danh sách đảng viên").click()
+    secretary.get_by_label("Đảng viên đăng ký").select_option(label="Nguyễn Văn An")
+
+    # A code no branch has is refused in Vietnamese; the branch's code is taken.
+    secretary.get_by_label("Mã chi bộ nơi cư trú").fill("KHONG-CO")
+    secretary.get_by_role("button", name="Đăng ký sinh hoạt nơi cư trú").click()
+    secretary.get_by_text("Không có chi bộ nào có mã hoặc số hiệu này.").wait_for()
+    secretary.get_by_label("Đảng viên đăng ký").select_option(label="Nguyễn Văn An")
+    secretary.get_by_label("Mã chi bộ nơi cư trú").fill(units.branch_2.code)
+    secretary.get_by_role("button", name="Đăng ký sinh hoạt nơi cư trú").click()
+    secretary.get_by_text("Đã đăng ký sinh hoạt nơi cư trú", exact=True).wait_for()
+    row = secretary.get_by_test_id("residence").filter(has_text="Nguyễn Văn An")
+    assert units.branch_2.name in row.inner_text()
+    assert (
+        ResidenceRegistration.objects.current()
+        .filter(member=official, branch=units.branch_2)
+        .exists()
+    )
+
+    # Ending it takes the member off the residence branch's roll from today.
+    row.get_by_role("button", name="Kết thúc đăng ký").click()
+    secretary.get_by_text("Đã kết thúc đăng ký").wait_for()
+    assert not ResidenceRegistration.objects.current().filter(member=official).exists()
 
 
 def test_axe_finds_nothing_serious_on_the_branch_screens(branch, browser, live_server):

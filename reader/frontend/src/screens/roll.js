@@ -2,7 +2,7 @@
 // residence-place members, whether each has signed in and when last, and a
 // one-time sign-in code for a member (only where the sign-in rule allows it:
 // otherwise the server's refusal says who may); requests of new members and
-// status changes (requests.js).
+// status changes (requests.js); residence-place registrations (residence.js).
 import { html } from "htm/preact";
 import { useEffect, useState } from "preact/hooks";
 import { request } from "../api.js";
@@ -10,6 +10,7 @@ import { t } from "../i18n.js";
 import { Problem } from "../ui.js";
 import { formatWhen } from "./branch_parts.js";
 import { BranchRequests } from "./requests.js";
+import { BranchResidence } from "./residence.js";
 
 function RollMember({ branch, member }) {
   const [code, setCode] = useState(null);
@@ -46,6 +47,7 @@ export function Roll({ branch }) {
     ${members === null && !error && html`<p>${t("loading")}</p>`}
     ${members && html`<ul class="items">${members.map((member) => html`<${RollMember} key=${member.id}
       branch=${branch} member=${member} />`)}</ul>
-      <${BranchRequests} branch=${branch} members=${members} />`}
+      <${BranchRequests} branch=${branch} members=${members} />
+      <${BranchResidence} branch=${branch} members=${members} />`}
   </section>`;
 }
