@@ -167,15 +167,18 @@ def build_corpus():
     return SimpleNamespace(units=units, docs=docs, news=news, answer=answer, readers=readers)
 
 
-@pytest.fixture(scope="module")
-def corpus(django_db_setup, django_db_blocker):
-    """The module's content, in the database and (when an engine runs) in its own index."""
+def indexed_corpus(django_db_blocker, extend=None):
+    """Yield the corpus (and what ``extend(data)`` adds to it) in the database
+    and, when an engine runs, in an index of its own; rolled back and dropped
+    after. The body of a module-scoped ``corpus`` fixture."""
     alias = unique_index()
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
             data = build_corpus()
+            if extend is not None:
+                extend(data)
             if ENGINE_URL:
                 with engine_settings(alias):
                     rebuild()
@@ -188,6 +191,12 @@ def corpus(django_db_setup, django_db_blocker):
             atomic.__exit__(None, None, None)
             if ENGINE_URL:
                 drop_index(alias)
+
+
+@pytest.fixture(scope="module")
+def corpus(django_db_setup, django_db_blocker):
+    """The module's content, in the database and (when an engine runs) in its own index."""
+    yield from indexed_corpus(django_db_blocker)
 
 
 @pytest.fixture(params=["opensearch", "database"])

@@ -7,48 +7,32 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.db import transaction
 
 from content_types.factories import publish_document
 from search.models import SearchRecord
-from search.rebuild import rebuild
 from search.text import fold_numbers, folded_columns, number_words, search_words
 
-from .conftest import ENGINE_URL, build_corpus, drop_index, engine_settings, unique_index
+from .conftest import indexed_corpus
 from .test_contract import ids, search
 
 pytestmark = pytest.mark.django_db
+
+
+def add_fifty(data):
+    data.fifty = publish_document(
+        data.units.province,
+        "50-KH/TU",
+        "KH",
+        title="Kế hoạch tuyên truyền",
+        issued_on=datetime.date(2024, 3, 1),
+    )
 
 
 @pytest.fixture(scope="module")
 def corpus(django_db_setup, django_db_blocker):
     """The shared corpus (with "05-NQ/TU" and the members' "15-CT/HU") and a
     public "50-KH/TU", in an index of this module's own."""
-    alias = unique_index()
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            data = build_corpus()
-            data.fifty = publish_document(
-                data.units.province,
-                "50-KH/TU",
-                "KH",
-                title="Kế hoạch tuyên truyền",
-                issued_on=datetime.date(2024, 3, 1),
-            )
-            if ENGINE_URL:
-                with engine_settings(alias):
-                    rebuild()
-            else:
-                rebuild(use_engine=False)
-            data.index = alias
-            yield data
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            if ENGINE_URL:
-                drop_index(alias)
+    yield from indexed_corpus(django_db_blocker, extend=add_fifty)
 
 
 def test_one_rule_folds_numbers_on_both_sides():
