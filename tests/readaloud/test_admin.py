@@ -4,7 +4,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import (
@@ -15,16 +14,11 @@ from wagtail.test.utils.form_data import (
 )
 
 from content_types.factories import news_index, publish_news
-from editorial.factories import UserFactory
 from readaloud.models import AudioSource, AudioState, PageAudio
 
 from .conftest import body
 
 pytestmark = pytest.mark.django_db
-
-
-def remake(client, page):
-    return client.post(reverse("readaloud_remake", args=[page.pk]))
 
 
 def test_the_units_editor_remakes_the_audio_of_their_page(client, unit_tree, editor):
@@ -51,35 +45,6 @@ def test_the_units_editor_remakes_the_audio_of_their_page(client, unit_tree, edi
     assert after.made_at > before.made_at
     followed = client.get(response["Location"]).content.decode()
     assert "Audio will be made again for “Tin huyện”." in followed
-
-
-def test_another_units_editor_may_not_remake(client, unit_tree, board_user):
-    article = publish_news(unit_tree.district, "Tin huyện")
-    before = PageAudio.objects.get(page_id=article.pk)
-    outsider = board_user(unit_tree.district_2)
-    client.force_login(outsider)
-
-    edit_listing = client.get(
-        reverse("wagtailadmin_explore", args=[news_index(unit_tree.district_2).pk])
-    )
-    assert "Remake audio" not in edit_listing.content.decode()
-    assert remake(client, article).status_code == 403
-    assert PageAudio.objects.get(page_id=article.pk).made_at == before.made_at
-
-
-def test_a_get_remakes_nothing(client, unit_tree, editor):
-    article = publish_news(unit_tree.district, "Tin huyện")
-    before = PageAudio.objects.get(page_id=article.pk)
-    response = client.get(reverse("readaloud_remake", args=[article.pk]))
-    assert response.status_code == 405
-    assert PageAudio.objects.get(page_id=article.pk).made_at == before.made_at
-
-
-def test_pages_not_read_aloud_or_not_live_are_404(client, unit_tree, editor):
-    assert remake(client, news_index(unit_tree.district)).status_code == 404
-    article = publish_news(unit_tree.district, "Tin rút")
-    article.unpublish()
-    assert remake(client, article).status_code == 404
 
 
 def audio_rows(unit, count, state=AudioState.MADE):
@@ -119,16 +84,6 @@ def test_the_report_lists_the_audio_of_the_editors_own_pages(client, unit_tree, 
     assert "146.5" in html  # KB
     failed = client.get(reverse("readaloud_report"), {"state": "failed"}).content.decode()
     assert "Tin DT-X1 0" in failed and "Tin DT 0" not in failed
-
-
-def test_the_report_is_for_board_members_only(client, unit_tree):
-
-    user = UserFactory()
-    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    client.force_login(user)
-    response = client.get(reverse("readaloud_report"))
-    assert response.status_code == 302
-    assert "Read-aloud audio" not in client.get(reverse("wagtailadmin_home")).content.decode()
 
 
 def test_the_report_costs_the_same_queries_for_3_or_30_rows(
