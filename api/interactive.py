@@ -266,8 +266,9 @@ class CorrectionsView(MemberOnly):
         return Response({"items": corrections_json(attempt)})
 
 
-class RankingView(APIView):
-    """Members ranked by their best attempt (top 50)."""
+class RankingView(MemberOnly):
+    """Members ranked by their best attempt (top 50): names and branches, so
+    for signed-in readers only, even of a public quiz."""
 
     @extend_schema(
         responses=inline_serializer(

@@ -11,6 +11,7 @@ quiz; a quiz they may not read is a 404.
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -89,7 +90,10 @@ UNIT_RANKING_RESPONSE = inline_serializer(
 class UnitRankingView(APIView):
     """The units directly below a unit, ranked by their participants'
     average best score, then average time (units nobody from took part in
-    come last, without a rank)."""
+    come last, without a rank). Their member counts are for signed-in
+    readers only, even of a public quiz."""
+
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         parameters=[

@@ -24,6 +24,7 @@ from content_types.models import (
     StudyLesson,
 )
 from editorial.factories import UserFactory
+from editorial.models import Member
 from search.rebuild import rebuild
 from tests.api.conftest import (  # noqa: F401 (fixtures, registered by their names)
     _fresh_throttles,
@@ -34,6 +35,7 @@ from tests.api.conftest import (  # noqa: F401 (fixtures, registered by their na
     readers,
 )
 from tests.api.test_reader_gaps import open_quiz, publish_answer
+from tests.api.test_reader_gaps_2 import take
 from tests.content_types.test_study import publish_module
 
 PAGES = "/api/v2/pages/"
@@ -392,7 +394,7 @@ def test_the_unit_ranking_of_a_quiz_the_caller_may_not_read_is_a_404(unit_tree, 
     url = f"/api/quizzes/{quiz.pk}/unit-ranking/"
     assert api("branch").get(url).status_code == 200
     missing = api("branch").get("/api/quizzes/999999/unit-ranking/")
-    for reader in ("sibling branch", "parent unit", "anonymous"):
+    for reader in ("sibling branch", "parent unit"):
         response = api(reader).get(url)
         assert response.status_code == 404
         assert response.json() == missing.json()
@@ -400,6 +402,24 @@ def test_the_unit_ranking_of_a_quiz_the_caller_may_not_read_is_a_404(unit_tree, 
     # An expelled member's token no longer signs in, for either ranking.
     assert api("deactivated").get(url).status_code == 401
     assert api("deactivated").get(f"/api/quizzes/{quiz.pk}/ranking/").status_code == 401
+
+
+def test_rankings_of_a_public_contest_are_for_signed_in_readers_only(unit_tree, api, readers):
+    """A public contest's rankings name members, their branches and scores,
+    and count each unit's members: the anonymous caller gets a 401 with none
+    of it, a signed-in reader gets them."""
+    contest = open_quiz(unit_tree, is_contest=True)
+    take(contest, readers["branch"], right=True)
+    name = Member.objects.get(user=readers["branch"]).full_name
+    for path in ("ranking", "unit-ranking"):
+        url = f"/api/quizzes/{contest.pk}/{path}/"
+        anonymous = api("anonymous").get(url)
+        assert anonymous.status_code == 401
+        assert name not in anonymous.content.decode()
+        assert unit_tree.district.name not in anonymous.content.decode()
+        signed_in = api("sibling branch").get(url)
+        assert signed_in.status_code == 200
+    assert signed_in.json()["items"][0]["participants"] == 1
 
 
 def test_the_unit_ranking_ranks_only_units_of_the_quiz(unit_tree, api):
