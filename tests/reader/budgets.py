@@ -113,12 +113,16 @@ def axe_violations(page):
     ]
 
 
-def lighthouse(url, attempts=2):
+def lighthouse(url, attempts=3):
     """Lighthouse's mobile category scores (0-100) for ``url``.
 
-    Lighthouse can exit non-zero after writing its report (Chrome's profile
-    folder not removed in time on a loaded machine): the report is what counts.
-    A run that wrote none is tried once more, then fails with what it said."""
+    On a loaded machine Lighthouse sometimes fails a run of its own: it exits
+    non-zero after writing its report (Chrome's profile folder not removed in
+    time), or it reports a category without a score (a runtime error such as
+    ``NO_FCP``, or an audit it could not measure). Such a run is tried again,
+    up to ``attempts`` runs; the last one's reason is what the failure says.
+    A run that measured is what counts, whatever its exit code."""
+    problem = ""
     for _attempt in range(attempts):
         with tempfile.TemporaryDirectory() as folder:
             report = Path(folder) / "report.json"
@@ -138,13 +142,23 @@ def lighthouse(url, attempts=2):
                 capture_output=True,
                 text=True,
             )
-            if report.exists():
-                categories = json.loads(report.read_text())["categories"]
-                return {
-                    name: round(100 * (category["score"] or 0))
-                    for name, category in categories.items()
-                }
-    raise AssertionError(
-        f"lighthouse wrote no report in {attempts} runs (exit {run.returncode}):\n"
-        f"{run.stderr[-3000:]}"
-    )
+            if not report.exists():
+                problem = f"no report (exit {run.returncode}):\n{run.stderr[-3000:]}"
+                continue
+            result = json.loads(report.read_text())
+        scores = {name: category["score"] for name, category in result["categories"].items()}
+        if None not in scores.values():
+            return {name: round(100 * score) for name, score in scores.items()}
+        problem = f"categories without a score {scores}: {unmeasured(result)}"
+    raise AssertionError(f"lighthouse did not measure in {attempts} runs; last: {problem}")
+
+
+def unmeasured(result):
+    """Why a Lighthouse report has a category without a score."""
+    reasons = [result.get("runtimeError") or {}]
+    reasons += [
+        {"audit": name, "error": audit.get("errorMessage")}
+        for name, audit in result.get("audits", {}).items()
+        if audit.get("scoreDisplayMode") == "error"
+    ]
+    return [reason for reason in reasons if reason][:10]
