@@ -5,8 +5,9 @@ from ..models import BoardRole, CommitteeRoleKind, MemberStatus, UnitLevel
 
 PROVINCE = {"code": "TN", "name": "Tỉnh ủy Thái Nguyên", "short_name": "TU"}
 
-# The 16 district-level committees. The first three make up the small demo,
-# so they come first: a city, a rural district and the agencies' bloc.
+# The district-level committees: 16 in the province, 30 in the city size. The
+# first three make up the small demo, so they come first: a city, a rural
+# district and the agencies' bloc.
 # kind: how their grassroots units are named (wards/communes, or agencies);
 # prefix: for a bloc, what its grassroots units beyond the named ones are called.
 DISTRICTS = [
@@ -32,6 +33,22 @@ DISTRICTS = [
         "Xí nghiệp",
     ),
     ("Đảng ủy Công ty Điện lực Thái Nguyên", "ĐU", UnitLevel.BLOC, "agencies", "Điện lực"),
+    # The city size adds the districts of former Bắc Kạn (merged into the
+    # province in 2025) and six more blocs: 30 in all.
+    ("Thành ủy Bắc Kạn", "TU", UnitLevel.DISTRICT, "city", ""),
+    ("Huyện ủy Ba Bể", "HU", UnitLevel.DISTRICT, "rural", ""),
+    ("Huyện ủy Bạch Thông", "HU", UnitLevel.DISTRICT, "rural", ""),
+    ("Huyện ủy Chợ Đồn", "HU", UnitLevel.DISTRICT, "rural", ""),
+    ("Huyện ủy Chợ Mới", "HU", UnitLevel.DISTRICT, "rural", ""),
+    ("Huyện ủy Na Rì", "HU", UnitLevel.DISTRICT, "rural", ""),
+    ("Huyện ủy Ngân Sơn", "HU", UnitLevel.DISTRICT, "rural", ""),
+    ("Huyện ủy Pác Nặm", "HU", UnitLevel.DISTRICT, "rural", ""),
+    ("Đảng ủy Công ty Than Thái Nguyên", "ĐU", UnitLevel.BLOC, "agencies", "Mỏ than"),
+    ("Đảng ủy Công ty Cổ phần Kim loại màu Thái Nguyên", "ĐU", UnitLevel.BLOC, "agencies", "Mỏ"),
+    ("Đảng ủy Công ty Cổ phần Xi măng Quang Sơn", "ĐU", UnitLevel.BLOC, "agencies", "Phân xưởng"),
+    ("Đảng ủy các Khu công nghiệp tỉnh", "ĐU", UnitLevel.BLOC, "agencies", "Công ty"),
+    ("Đảng ủy Bệnh viện A Thái Nguyên", "ĐU", UnitLevel.BLOC, "agencies", "Khoa"),
+    ("Đảng ủy Trường Cao đẳng Thái Nguyên", "ĐU", UnitLevel.BLOC, "agencies", "Bộ môn"),
 ]
 
 # Named grassroots units of some blocs; after these, "<prefix> <place name>".
@@ -173,5 +190,5 @@ SAMPLE_MEMBERS = [
     ("tn-02-001-01-005", None),
     ("tn-02-001-02-005", None),
 ]
-# Board users' card numbers live outside the generated range (districts 01-16).
+# Board users' card numbers live outside the generated range (districts 01-30).
 TEAM_CARD_PREFIX = "99"

@@ -51,6 +51,9 @@ class DemoShape:
     grassroots_per_district: int | tuple[int, int]
     branches_per_grassroots: int | tuple[int, int]
     members_per_branch: int | tuple[int, int]
+    # Generated archive items (``content_types``' seed_demo_archive), in all.
+    news: int = 0
+    documents: int = 0
 
     def __post_init__(self):
         # The widths of the zero-padded code segments bound the counts.
@@ -81,6 +84,17 @@ SIZES = {
         grassroots_per_district=(25, 50),
         branches_per_grassroots=(4, 13),
         members_per_branch=(10, 30),
+    ),
+    # The city of issue 19: 30 district-level units, 1,500 grassroots units,
+    # 15,773 branches, 473,875 members, 200,000 news items and 50,000
+    # documents (for benchmarks).
+    "city": DemoShape(
+        districts=30,
+        grassroots_per_district=50,
+        branches_per_grassroots=(5, 16),
+        members_per_branch=(20, 40),
+        news=200_000,
+        documents=50_000,
     ),
 }
 
@@ -300,4 +314,7 @@ def plan_summary(shape):
     counts = Counter(unit.level for unit in units)
     counts["member"] = sum(1 for _plan in plan_members(shape, units))
     counts["board"] = sum(1 for unit in units if unit.level != UnitLevel.BRANCH) + 1
+    for kind in ("news", "documents"):
+        if getattr(shape, kind):
+            counts[kind] = getattr(shape, kind)
     return counts

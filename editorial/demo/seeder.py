@@ -8,6 +8,9 @@
   (children of a parent are appended after its last child, in code order).
 - Boards go through ``editorial.provisioning.provision_board`` and board users
   through ``add_board_member``: the demo's permissions are the real ones.
+- Users and members go in with PostgreSQL's ``COPY`` (``copying``), with
+  ``bulk_create`` on other databases; boards' pages are not sent to the search
+  backend one save at a time (``copying.pages_not_indexed``).
 - DEMO ONLY: every bulk-created member gets the same password hash, computed
   once with ``make_password`` (hashing 100,000 passwords would take hours with
   PBKDF2). A shared salt is fine for throwaway demo data and nowhere else.
@@ -27,11 +30,14 @@ from tqdm import tqdm
 
 from ..models import CommitteeRole, Member, Unit, UnitLevel
 from ..provisioning import BOARD_ROLES, add_board_member, clear_permission_cache, provision_board
+from .copying import can_copy, copy_rows, pages_not_indexed
 from .data import SAMPLE_MEMBERS, TEAM_BRANCH_CODES, TEAM_UNIT_CODES
 from .planning import plan_members, plan_team, plan_units
 from .report import Login, PhaseResult, SeedReport
 
 BATCH_SIZE = 5000
+# Members per transaction when they are copied in (PostgreSQL).
+COPY_BATCH_SIZE = 25000
 DEFAULT_PASSWORD = "demo12345"
 DEFAULT_ADMIN_PASSWORD = "admin12345"
 PASSWORD_ENV = "DEMO_PASSWORD"
@@ -218,7 +224,7 @@ class _Seeder:
                 result.existing += 1
             else:
                 todo.append(unit)
-        with self.bar(len(todo), "boards") as bar:
+        with self.bar(len(todo), "boards") as bar, pages_not_indexed():
             for unit in todo:
                 provision_board(unit)  # atomic on its own
                 result.created += 1
@@ -253,9 +259,10 @@ class _Seeder:
                 "member__user_id", "unit_id", "role"
             )
         )
+        size = COPY_BATCH_SIZE if can_copy() else BATCH_SIZE
         with self.bar(len(missing), "members") as bar:
-            for start in range(0, len(missing), BATCH_SIZE):
-                batch = missing[start : start + BATCH_SIZE]
+            for start in range(0, len(missing), size):
+                batch = missing[start : start + size]
                 with transaction.atomic():
                     self._write_members(batch, users, branches, offices)
                 result.created += len(batch)
@@ -273,11 +280,15 @@ class _Seeder:
             for plan in batch
             if plan.username not in users
         ]
-        created = self.User.objects.bulk_create(new_users)
-        if any(user.pk is None for user in created):  # a backend that returns no ids
+        if can_copy():
+            copy_rows(self.User, new_users)
+            created = []
+        else:
+            created = self.User.objects.bulk_create(new_users)
+        if not created or any(user.pk is None for user in created):  # no ids returned
             created = self.User.objects.filter(username__in=[u.username for u in new_users])
         users.update((user.username, user.pk) for user in created)
-        members = Member.objects.bulk_create(
+        members = [
             Member(
                 user_id=users[plan.username],
                 full_name=plan.full_name,
@@ -290,7 +301,11 @@ class _Seeder:
                 phone=plan.phone,
             )
             for plan in batch
-        )
+        ]
+        if can_copy():
+            copy_rows(Member, members)
+        else:
+            members = Member.objects.bulk_create(members)
         office_plans = {users[p.username]: p for p in batch if p.office}
         if not office_plans:
             return

@@ -12,7 +12,8 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
-from editorial.demo import DemoShape, plan_members, plan_units, seed
+from editorial.demo import SIZES, DemoShape, plan_members, plan_units, seed, seeder
+from editorial.demo.planning import _count
 from editorial.factories import make_unit
 from editorial.models import (
     BoardMembership,
@@ -292,3 +293,50 @@ class TestBulkPath:
                 branches_per_grassroots=100,
                 members_per_branch=1,
             )
+
+
+class TestCitySize:
+    """The shape of issue 19's city (plans only: no database)."""
+
+    def test_plans_the_city_counts(self):
+        shape = SIZES["city"]
+        units = plan_units(shape)
+        levels = defaultdict(int)
+        for unit in units:
+            levels[unit.level] += 1
+        branches = [u for u in units if u.level == UnitLevel.BRANCH]
+
+        assert levels[UnitLevel.DISTRICT] + levels[UnitLevel.BLOC] == 30
+        assert levels[UnitLevel.GRASSROOTS] == 1500
+        assert len(branches) == 15_773
+        members = sum(_count(shape.members_per_branch, f"members:{u.code}") for u in branches)
+        assert members == 473_875
+        assert (shape.news, shape.documents) == (200_000, 50_000)
+        names = [u.name for u in units if u.depth == 2]
+        assert len(set(names)) == 30
+
+    def test_smaller_sizes_plan_a_prefix_of_the_city(self):
+        """The 14 new districts come after the province's 16."""
+        city = [(u.code, u.name) for u in plan_units(SIZES["city"]) if u.depth <= 2]
+        province = [(u.code, u.name) for u in plan_units(SIZES["province"]) if u.depth <= 2]
+        assert city[: len(province)] == province
+        assert (SIZES["province"].news, SIZES["small"].news) == (0, 0)
+
+
+def test_without_copy_the_members_are_bulk_created(monkeypatch):
+    """SQLite (make run) has no COPY: the same rows through bulk_create."""
+    monkeypatch.setattr(seeder, "can_copy", lambda: False)
+    quiet_seed(SCALED_DOWN)
+
+    assert_tree_is_sound()
+    planned = {
+        (m.username, m.full_name, m.status, m.card_number, m.branch_code)
+        for m in plan_members(SCALED_DOWN, plan_units(SCALED_DOWN))
+    }
+    stored = set(
+        Member.objects.values_list(
+            "user__username", "full_name", "status", "card_number", "branch__code"
+        )
+    )
+    assert planned <= stored
+    assert CommitteeRole.objects.count() == 24 * 2
