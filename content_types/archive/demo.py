@@ -28,8 +28,9 @@ from .context import provide_listings
 from .importer import ArchiveImporter, deferred_indexing
 from .writing import ArchiveWriter
 
-#: Items per chunk: one file checked and one transaction written.
-CHUNK = 5000
+#: Items per chunk: one file checked and one transaction written. Large,
+#: since each chunk reads the existing children of the lists it adds to.
+CHUNK = 20000
 #: The archive ends the day before this one and spans three years.
 LAST_DAY = datetime.date(2025, 12, 31)
 SPAN_DAYS = 3 * 365

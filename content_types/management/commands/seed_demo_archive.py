@@ -16,7 +16,7 @@ from editorial.models import Unit, UnitStatus
 class Command(BaseCommand):
     help = (
         "Publish generated news items and party documents in the units that have a home "
-        "page (made by seed_demo), through the archive import's writer, a chunk of 5,000 "
+        "page (made by seed_demo), through the archive import's writer, a chunk of 20,000 "
         "per transaction. Deterministic and idempotent: a re-run writes only the chunks "
         "that are missing. The database search records are written; the search engine "
         "and Wagtail's index are left to rebuild_search_index and update_index."
