@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -81,6 +81,16 @@ def start_attempt(quiz, user, *, now=None):
     raise refusal
 
 
+#: An attempt with the only fields of its quiz that its rules read (not the
+#: page's forty columns): timing, pass mark, and whether it is a contest.
+ATTEMPT_FIELDS = (
+    *(field.name for field in QuizAttempt._meta.concrete_fields),
+    "quiz__closes_at",
+    "quiz__pass_mark",
+    "quiz__is_contest",
+)
+
+
 def attempt_for(user, attempt_id):
     """The attempt ``attempt_id`` if it is ``user``'s own; ServiceError not_found
     otherwise (another member's attempt does not exist for them)."""
@@ -89,7 +99,10 @@ def attempt_for(user, attempt_id):
             ErrorCode.NOT_MEMBER, gettext("Only active party members can take quizzes.")
         )
     attempt = (
-        QuizAttempt.objects.select_related("quiz").filter(pk=attempt_id, member__user=user).first()
+        QuizAttempt.objects.select_related("quiz")
+        .only(*ATTEMPT_FIELDS)
+        .filter(pk=attempt_id, member_id=user.member.pk)
+        .first()
     )
     if attempt is None:
         raise ServiceError(ErrorCode.NOT_FOUND, gettext("No such attempt."))
@@ -117,13 +130,23 @@ class QuestionView:
 
 
 def drawn_questions(attempt):
-    """``({question_id: QuizQuestion}, {choice_id: QuizChoice})`` of the drawn
-    ones still in the bank; two queries."""
+    """``({question_id: QuizQuestion}, {choice_id: QuizChoice})``: the drawn
+    questions still in the bank and all their choices (the drawn ones and the
+    correct ones); one query, none for an attempt just scored (the bank it was
+    scored with)."""
+    scored_with = getattr(attempt, "_scored_with", None)
+    if scored_with is not None:
+        return scored_with
     question_ids = [item["question"] for item in attempt.drawn]
-    questions = QuizQuestion.objects.in_bulk(question_ids)
-    choices = QuizChoice.objects.in_bulk(
-        [choice for item in attempt.drawn for choice in item["choices"]]
+    choices = (
+        QuizChoice.objects.filter(question_id__in=question_ids)
+        .select_related("question")
+        .order_by()
     )
+    choices = {choice.pk: choice for choice in choices}
+    questions = {choice.question_id: choice.question for choice in choices.values()}
+    if missing := [pk for pk in question_ids if pk not in questions]:
+        questions.update(QuizQuestion.objects.in_bulk(missing))  # one without choices
     return questions, choices
 
 
@@ -221,7 +244,13 @@ def _late_error(attempt, quiz):
 
 
 def _lock(attempt):
-    return QuizAttempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+    """The attempt, re-read under its row lock; ``of=("self",)``: the quiz's page
+    rows it joins stay unlocked, or every attempt of a quiz would queue on them."""
+    return (
+        QuizAttempt.objects.select_for_update(of=("self",))
+        .select_related("quiz")
+        .get(pk=attempt.pk)
+    )
 
 
 def save_answers(attempt, answers, *, now=None):
@@ -255,6 +284,10 @@ def submit_attempt(attempt, answers, *, key, now=None):
     closing time the answers are refused (deadline_passed, closed) and the
     attempt is closed on the answers saved before. A question scores one
     point when the chosen choices are exactly its correct ones.
+
+    The usual case takes no row lock: one UPDATE that applies only while the
+    attempt is still open with the answers read, so of two racing submissions
+    one stores and the other finds it stored (under the lock, below).
     """
     now = now or timezone.now()
     if not isinstance(key, str) or not key.strip() or len(key) > MAX_KEY_LENGTH:
@@ -263,6 +296,16 @@ def submit_attempt(attempt, answers, *, key, now=None):
             gettext("A submission needs a key of 1 to %(max)d characters.")
             % {"max": MAX_KEY_LENGTH},
         )
+    if attempt.submitted_at is not None:
+        # A submission is final: what was read answers a retry, or refuses another key.
+        if not attempt.expired and attempt.submission_key == key:
+            return attempt
+        raise _closed_error(attempt)
+    if not is_late(attempt, attempt.quiz, now):
+        saved = attempt.answers
+        attempt.answers = {**saved, **_clean_answers(attempt, answers)}
+        if _close(attempt, attempt.quiz, now, key=key, if_answers=saved):
+            return attempt
     with transaction.atomic():
         locked = _lock(attempt)
         quiz = locked.quiz
@@ -280,18 +323,34 @@ def submit_attempt(attempt, answers, *, key, now=None):
     raise refusal
 
 
-def _correct_sets(attempt):
+def _correct_sets(choices):
     correct = defaultdict(set)
-    for question_id, choice_id in QuizChoice.objects.filter(
-        question_id__in=[item["question"] for item in attempt.drawn], is_correct=True
-    ).values_list("question_id", "pk"):
-        correct[question_id].add(choice_id)
+    for choice in choices.values():
+        if choice.is_correct:
+            correct[choice.question_id].add(choice.pk)
     return correct
 
 
-def _close(attempt, quiz, now, *, key="", expired=False):
-    """Score, store and announce a closed attempt (the caller holds its row lock)."""
-    correct = _correct_sets(attempt)
+CLOSING_FIELDS = (
+    "answers",
+    "score",
+    "max_score",
+    "submitted_at",
+    "time_taken",
+    "passed",
+    "submission_key",
+    "expired",
+)
+
+
+def _close(attempt, quiz, now, *, key="", expired=False, if_answers=None):
+    """Score, store and announce a closed attempt; returns whether it was stored.
+
+    The caller holds its row lock, or passes ``if_answers``: the answers it read,
+    and the attempt is stored only if it is still open with exactly those.
+    """
+    bank = drawn_questions(attempt)
+    correct = _correct_sets(bank[1])
     attempt.score = sum(
         1
         for item in attempt.drawn
@@ -309,19 +368,22 @@ def _close(attempt, quiz, now, *, key="", expired=False):
     )
     attempt.submission_key = key
     attempt.expired = expired
-    attempt.save(
-        update_fields=[
-            "answers",
-            "score",
-            "max_score",
-            "submitted_at",
-            "time_taken",
-            "passed",
-            "submission_key",
-            "expired",
-        ]
-    )
+    rows = QuizAttempt.objects.filter(pk=attempt.pk)
+    if if_answers is not None:
+        # Still open, with the answers read, and in time by the quiz as it is
+        # now (an editor may have closed it earlier since it was read).
+        limit = now - GRACE
+        in_time = QuizAttempt.objects.filter(pk=OuterRef("pk")).filter(
+            Q(quiz__closes_at__isnull=True) | Q(quiz__closes_at__gte=limit)
+        )
+        rows = rows.filter(
+            Exists(in_time), submitted_at__isnull=True, answers=if_answers, deadline__gte=limit
+        )
+    if not rows.update(**{field: getattr(attempt, field) for field in CLOSING_FIELDS}):
+        return False
+    attempt._scored_with = bank  # the corrections shown with the result
     attempt_submitted.send(sender=QuizAttempt, attempt=attempt)
+    return True
 
 
 def close_expired_attempts(*, quiz=None, now=None):
@@ -343,7 +405,7 @@ def close_expired_attempts(*, quiz=None, now=None):
     for attempt_id in list(late.values_list("pk", flat=True)):
         with transaction.atomic():
             attempt = (
-                QuizAttempt.objects.select_for_update(skip_locked=True)
+                QuizAttempt.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("quiz")
                 .filter(pk=attempt_id, submitted_at__isnull=True)
                 .first()

@@ -79,9 +79,13 @@ def complete_with_final_quiz(attempt):
     quiz as their final quiz: apply the rule to its member in each of them."""
     if not attempt.passed or attempt.submitted_at is None:
         return
-    modules = list(StudyModule.objects.filter(final_quiz_id=attempt.quiz_id))
-    if not modules:
+    # Most quizzes end no module: a narrow query says so (no page columns).
+    module_ids = list(
+        StudyModule.objects.filter(final_quiz_id=attempt.quiz_id).values_list("pk", flat=True)
+    )
+    if not module_ids:
         return
+    modules = list(StudyModule.objects.filter(pk__in=module_ids))
     with transaction.atomic():
         lock_member(attempt.member)
         for module in modules:
