@@ -354,7 +354,7 @@ def report_quiz(quiz, figures, baseline):
     unanswered = fresh - submitted
     sound = doubled == 0 and 0 <= unanswered <= CONNECTIONS
     print(
-        f"quiz: none lost or doubled ({unanswered} sent but not stored: in flight when wrk stopped)"
+        f"quiz: none lost or doubled ({unanswered} sent, not stored: in flight when wrk stopped)"
         if sound
         else f"quiz: MISMATCH ({unanswered} sent but not stored, {doubled} doubled)"
     )
