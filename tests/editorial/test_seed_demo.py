@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
-from editorial.demo import SIZES, DemoShape, plan_members, plan_units, seed, seeder
+from editorial.demo import SIZES, DemoShape, plan_members, plan_summary, plan_units, seed, seeder
 from editorial.demo.planning import _count
 from editorial.factories import make_unit
 from editorial.models import (
@@ -314,6 +314,19 @@ class TestCitySize:
         assert (shape.news, shape.documents) == (200_000, 50_000)
         names = [u.name for u in units if u.depth == 2]
         assert len(set(names)) == 30
+
+    def test_dry_run_counts_the_archive(self):
+        shape = DemoShape(
+            districts=2,
+            grassroots_per_district=1,
+            branches_per_grassroots=1,
+            members_per_branch=1,
+            news=40,
+            documents=10,
+        )
+        summary = plan_summary(shape)
+        assert (summary["news"], summary["documents"]) == (40, 10)
+        assert "news" not in plan_summary(SCALED_DOWN)
 
     def test_smaller_sizes_plan_a_prefix_of_the_city(self):
         """The 14 new districts come after the province's 16."""
