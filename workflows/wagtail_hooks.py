@@ -18,6 +18,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from content_types.wagtail_hooks.scoping import InstanceScopedViews
 from editorial.permissions import board_roles, is_platform_admin, may_see_reports
 
+from .listing import with_specific_steps
 from .models import Promotion, UnitResolvedTask
 from .permissions import promotion_permission_policy
 from .promotion import PROMOTABLE_TYPES
@@ -97,6 +98,11 @@ def page_header_propose_button(page, user, view_name, next_url=None):
     button = _propose_button(page, user, priority=70)
     if button:
         yield button
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_loads_steps_at_once(parent_page, pages, request):
+    return with_specific_steps(pages)
 
 
 class ResubmitFromFirstStepMenuItem(SubmitForModerationMenuItem):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PagePermissionTester
 
 from editorial.models import Unit, UnitStatus
 
@@ -19,6 +19,24 @@ AUDIENCE_PANEL = MultiFieldPanel(
     [FieldPanel("audience"), FieldPanel("audience_units")],
     heading=_("Who may read this"),
 )
+
+
+class LeafPagePermissionTester(PagePermissionTester):
+    """Wagtail lets an editor without publish rights delete a page only when
+    nothing in its subtree is live, asked with a query. For a page without
+    children that subtree is the page itself: no query, so the explorer does
+    not ask once per listed page."""
+
+    def can_delete(self, ignore_bulk=False):
+        if (
+            self.page.is_leaf()
+            and self.user.is_active
+            and not self.user.is_superuser
+            and "change" in self.permissions
+            and "publish" not in self.permissions
+        ):
+            return not self.page.live
+        return super().can_delete(ignore_bulk=ignore_bulk)
 
 
 class UnitContentPage(Page):
@@ -52,6 +70,9 @@ class UnitContentPage(Page):
 
     class Meta:
         abstract = True
+
+    def permissions_for_user(self, user):
+        return LeafPagePermissionTester(user, self)
 
     def clean(self):
         super().clean()

@@ -17,6 +17,7 @@ from wagtail.locks import WorkflowLock
 from wagtail.models import LockableMixin, Page, Task, TaskState
 from wagtail.signals import task_submitted
 
+from ..listing import loaded_step
 from ..reviewers import StepRole, board_above, owning_unit, units_where_user_acts, user_acts_for
 
 
@@ -81,6 +82,9 @@ class UnitResolvedTask(Task):
     def _state_for(self, obj):
         """This task's step in progress on ``obj`` (cached on the object for the request)."""
         cache = obj.__dict__.setdefault("_workflows_task_states", {})
+        loaded, step = loaded_step(obj, self)  # the explorer loads every row's step at once
+        if loaded and (step is None or isinstance(step, UnitTaskState)):
+            cache.setdefault(self.pk, step)
         if self.pk not in cache:
             cache[self.pk] = (
                 UnitTaskState.objects.for_instance(obj)
