@@ -13,10 +13,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
-from django.db.models.functions import Left
 from django.utils import timezone
 
 from editorial.models import Member, Unit, UnitStatus
+from editorial.models.members import ACTIVE_MEMBER_STATUSES
 from editorial.unit_reports import row_label
 
 from ..models.audience import Audience, PageAudience
@@ -85,11 +85,8 @@ def _reader_paths(module_ids):
     return paths
 
 
-def _under_any(field_name, paths):
-    condition = Q()
-    for path in paths:
-        condition |= Q(**{f"{field_name}__startswith": path})
-    return condition
+def _under_any(path, prefixes):
+    return any(path.startswith(prefix) for prefix in prefixes)
 
 
 def completion_report(unit, *, modules=None):
@@ -98,44 +95,51 @@ def completion_report(unit, *, modules=None):
     and those who completed it.
 
     ``modules`` defaults to ``report_modules(unit)``. Five queries whatever the
-    size of the tree: child units of one unit share a path length, so members
-    and completions are grouped by the prefix of their branch's path.
+    size of the tree, each reading the members once: active members are
+    counted per branch, completions per branch and module, and the branches
+    are summed into the child unit above them (child units of one unit share a
+    path length) with the readers' rule applied per branch, in Python.
     """
     modules = list(report_modules(unit) if modules is None else modules)
     module_ids = [module.pk for module in modules]
     readers = _reader_paths(module_ids)
     prefix_length = len(unit.path) + unit.steplen
 
-    expected_counts = {
-        f"expected_{module_id}": Count("pk", filter=_under_any("branch__path", paths))
-        for module_id, paths in readers.items()
-        if paths
-    }
-    member_rows = (
+    def readable(module_id, path):
+        return module_id not in readers or _under_any(path, readers[module_id])
+
+    branches = (
         Member.objects.active()
         .in_subtree_of(unit)
-        .annotate(prefix=Left("branch__path", prefix_length))
-        .values("prefix")
-        .annotate(members=Count("pk"), **expected_counts)
+        .values_list("branch__path")
+        .annotate(members=Count("pk"))
         .order_by()
     )
-    member_rows = {row["prefix"]: row for row in member_rows}
+    member_rows = {}
+    for path, members in branches:
+        row = member_rows.setdefault(path[:prefix_length], {"members": 0})
+        row["members"] += members
+        for module_id in module_ids:
+            if module_id in readers and readable(module_id, path):
+                key = f"expected_{module_id}"
+                row[key] = row.get(key, 0) + members
 
-    done = Q(module_id__in=[pk for pk in module_ids if pk not in readers])
-    for module_id, paths in readers.items():
-        if paths:
-            done |= Q(module_id=module_id) & _under_any("member__branch__path", paths)
     completed = {}
     if module_ids:
         completion_rows = (
-            ModuleCompletion.objects.filter(done)
-            .filter(member__in=Member.objects.active().in_subtree_of(unit))
-            .annotate(prefix=Left("member__branch__path", prefix_length))
-            .values("prefix", "module_id")
+            ModuleCompletion.objects.filter(
+                module_id__in=module_ids,
+                member__status__in=ACTIVE_MEMBER_STATUSES,
+                member__branch__path__startswith=unit.path,
+            )
+            .values_list("member__branch__path", "module_id")
             .annotate(count=Count("pk"))
             .order_by()
         )
-        completed = {(row["prefix"], row["module_id"]): row["count"] for row in completion_rows}
+        for path, module_id, count in completion_rows:
+            if readable(module_id, path):
+                key = (path[:prefix_length], module_id)
+                completed[key] = completed.get(key, 0) + count
 
     children = Unit.objects.filter(
         Q(path__in=member_rows.keys())
