@@ -2,8 +2,8 @@
 and the study report, timed beside stock Wagtail's equivalents.
 
 A script, not a test (pytest ignores tests/benchmarks/). Against the database
-DATABASE_URL names (read only: sessions are signed cookies and the sign-in
-does not touch ``last_login``), Django's test client signs in as
+DATABASE_URL names (read only: sessions are signed cookies, and the sign-in
+writes neither ``last_login`` nor an access log), Django's test client signs in as
 
 - a district editor (the board editor of the district whose news list has the
   most items, or ``--district CODE``) and opens their page explorer: the
@@ -30,7 +30,6 @@ in moderation and study completions for a third of the members.
 """
 
 import argparse
-import logging
 import os
 import statistics
 import sys
@@ -210,12 +209,14 @@ def report_line(label, cold, warm, queries, slowest):
 def run(args):
     from django.conf import settings
 
+    # Read only: sessions in signed cookies, no access log (django-axes) and
+    # no last_login on sign-in.
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    settings.AXES_ENABLED = False
     from django.contrib.auth.models import update_last_login
     from django.contrib.auth.signals import user_logged_in
 
     user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
-    logging.getLogger("axes").setLevel(logging.WARNING)
     people = find_people(args.district)
     print("data:", ", ".join(f"{count:,} {name}" for name, count in sizes().items()))
     print(
