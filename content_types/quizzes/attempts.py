@@ -129,6 +129,10 @@ class QuestionView:
     multiple: bool = False
 
 
+#: What answering, scoring and corrections read of a drawn question and its choices.
+BANK_FIELDS = ("question_id", "text", "is_correct", "question__text", "question__explanation")
+
+
 def drawn_questions(attempt):
     """``({question_id: QuizQuestion}, {choice_id: QuizChoice})``: the drawn
     questions still in the bank and all their choices (the drawn ones and the
@@ -141,6 +145,7 @@ def drawn_questions(attempt):
     choices = (
         QuizChoice.objects.filter(question_id__in=question_ids)
         .select_related("question")
+        .only(*BANK_FIELDS)
         .order_by()
     )
     choices = {choice.pk: choice for choice in choices}
