@@ -7,6 +7,8 @@ aggregate query and a match answers 304 before any item is serialised.
 
 import hashlib
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import IntegerField, Value
 from django.http import HttpResponseNotModified
@@ -26,10 +28,6 @@ from .visibility import used_on_page
 RESPONSE_VERSION = "1"
 
 
-# Rendered bodies are cached under their ETag: a new content version is a new
-# key, so a cached body is never stale; the timeout only frees memory.
-BODY_CACHE_SECONDS = 300
-
 # An image's focal point decides its cropped renditions, so their addresses.
 _FOCAL_POINT = ("focal_point_x", "focal_point_y", "focal_point_width", "focal_point_height")
 
@@ -37,6 +35,24 @@ _FOCAL_POINT = ("focal_point_x", "focal_point_y", "focal_point_width", "focal_po
 def body_cache_key(request, etag):
     # Absolute URLs in bodies depend on the address the app called.
     return f"api-body:{request.scheme}:{request.get_host()}:{etag}"
+
+
+# Rendered bodies are cached under their ETag: a new content version is a new
+# key, so a cached body is never stale; the timeout (API_BODY_CACHE_SECONDS,
+# 0: no body cache) only frees memory.
+
+
+def remembered_body(request, etag):
+    """What ``remember_body`` kept for this ETag and address, or None."""
+    if not settings.API_BODY_CACHE_SECONDS:
+        return None
+    return cache.get(body_cache_key(request, etag))
+
+
+def remember_body(request, etag, value, seconds=None):
+    if settings.API_BODY_CACHE_SECONDS:
+        timeout = min(seconds or settings.API_BODY_CACHE_SECONDS, settings.API_BODY_CACHE_SECONDS)
+        cache.set(body_cache_key(request, etag), value, timeout)
 
 
 def make_etag(*parts):

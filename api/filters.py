@@ -100,11 +100,14 @@ def date_parameter(request, name):
 
 
 def unit_parameter(request, name="unit"):
+    """The unit ``?<name>=`` names, looked up once per request."""
     pk = integer_parameter(request, name, minimum=1)
-    unit = Unit.objects.filter(pk=pk).first()
-    if unit is None:
+    found = request.__dict__.setdefault("_units_named", {})
+    if pk not in found:
+        found[pk] = Unit.objects.filter(pk=pk).first()
+    if found[pk] is None:
         raise BadParameter(name, _("There is no unit with id %(id)s.") % {"id": pk})
-    return unit
+    return found[pk]
 
 
 def search_parameters(request):

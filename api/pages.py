@@ -13,31 +13,44 @@ fixed number of queries, newest first; with ``fields`` it is Wagtail's own
 serialiser over the same scoped queryset.
 """
 
-from django.core.cache import cache
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.renderers import JSONRenderer
 from wagtail.api.v2.filters import FieldsFilter, LocaleFilter, OrderingFilter
-from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, get_page_models
 
 from content_types.blocks import READABLE_PAGES
-from content_types.models import NewsArticle, PartyDocument, Quiz, StudyLesson, StudyModule
-from content_types.models.audience import Audience, ReaderRule
+from content_types.models import (
+    NewsArticle,
+    PartyDocument,
+    Quiz,
+    StudyLesson,
+    StudyModule,
+    UnitContentPage,
+)
+from content_types.models.audience import (
+    Audience,
+    ReaderRule,
+    in_indexed_feed,
+    reader_index,
+)
+from content_types.models.feeds import EVERYTHING, feed_version, unit_feed_keys
 from readership.recording import record_item_opened
 
 from .conditional import (
-    BODY_CACHE_SECONDS,
     apply_validators,
-    body_cache_key,
     content_version,
     files_version,
     make_etag,
     not_modified,
     not_modified_response,
+    remember_body,
+    remembered_body,
 )
 from .exceptions import ApiError, BadParameter
 from .filters import (
@@ -46,7 +59,9 @@ from .filters import (
     CheckedSearchFilter,
     ContentFieldsFilter,
     UnitFeedFilter,
+    boolean_parameter,
     parse_window,
+    unit_parameter,
     whole_number,
 )
 from .keyset import NEWEST_FIRST, capped_count, continue_after, cursor_of, parse_after
@@ -83,6 +98,23 @@ API_FIELDS = {
     StudyLesson: LESSON_FIELDS,
     StudyModule: MODULE_FIELDS,
     Quiz: QUIZ_FIELDS,
+}
+
+# What a listing read from the reader index may ask (``_`` is Wagtail's cache buster).
+INDEXED_PARAMETERS = {
+    "type",
+    "unit",
+    "subtree",
+    "category",
+    "document_type",
+    "status",
+    "date_from",
+    "date_to",
+    "limit",
+    "offset",
+    "after",
+    "locale",
+    "_",
 }
 
 READER_PARAMETERS = (
@@ -206,6 +238,18 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
         context = super().get_serializer_context()
         return {**context, READABLE_PAGES: readable_pages(self.request.user)}
 
+    def get_queryset(self):
+        """A listing of one page type narrows that type's table with the
+        audience rules directly: Wagtail's ``pk IN (every readable page)``
+        would read the whole archive on every listing."""
+        queryset = super().get_queryset()
+        if self.action != "listing_view" or getattr(self, "_unrestricted_search", False):
+            return queryset
+        if queryset.model is Page or "," in self.request.GET.get("type", ""):
+            return queryset
+        pages = readable_pages(self.request.user, queryset.model.objects.all())
+        return pages.filter(locale__language_code=reader_locale(self.request))
+
     def get_base_queryset(self):
         if getattr(self, "_unrestricted_search", False):
             # Wagtail's search back ends filter only on indexed fields (the
@@ -227,11 +271,12 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
             exc = ApiError("not_found", _("Not found."), status_code=404)
         return super(PagesAPIViewSet, self).handle_exception(exc)
 
-    def _revalidated(self, request, kind, exists=None):
+    def _revalidated(self, request, kind, exists=None, *, version=None):
         """Answer 304 before any work when the caller's copy is current; else
         return the validators to send with the full response. ``exists``: see
-        ``conditional.not_modified``."""
-        version, modified = content_version()
+        ``conditional.not_modified``; ``version``: the listing's own
+        ``(version, last_modified)``, else the whole content's."""
+        version, modified = version or content_version()
         viewer = audience_key(request.user)
         # The language is part of what the caller sees (Accept-Language may choose it).
         language = reader_locale(request)
@@ -248,7 +293,7 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
         etag, modified, public = validators
         body = JSONRenderer().render(data)
         if keep:
-            cache.set(body_cache_key(request, etag), (body, public), BODY_CACHE_SECONDS)
+            remember_body(request, etag, (body, public))
         response = HttpResponse(body, content_type="application/json")
         patch_vary_headers(response, ["Accept-Language"])
         return apply_validators(response, etag, modified, public=public)
@@ -257,7 +302,7 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
         """The body rendered earlier for the same ETag (same caller view, URL and
         content version), so never stale."""
         etag, modified, _public = validators
-        hit = cache.get(body_cache_key(request, etag))
+        hit = remembered_body(request, etag)
         if hit is None:
             return None
         body, public = hit
@@ -266,16 +311,20 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
         return apply_validators(response, etag, modified, public=public)
 
     def listing_view(self, request):
-        answered, validators = self._revalidated(request, "pages")
+        answered, validators = self._revalidated(
+            request, "pages", version=self._listing_version(request)
+        )
         if answered:
             return answered
         if "search" not in request.GET and (cached := self._cached(request, validators)):
             return cached
         if "search" in request.GET:
             return self._search_listing(request, validators)
-        queryset = self.get_queryset()
-        self.check_query_parameters(queryset)
-        queryset = self.filter_queryset(queryset)
+        queryset = self._indexed_listing(request)
+        if queryset is None:
+            queryset = self.get_queryset()
+            self.check_query_parameters(queryset)
+            queryset = self.filter_queryset(queryset)
         after = parse_after(request)
         if "order" not in request.GET:
             queryset = queryset.order_by(*NEWEST_FIRST)
@@ -296,6 +345,42 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
         if len(rows) > limit and "order" not in request.GET:
             meta["next"] = cursor_of(*reversed(rows[limit - 1]))
         return self._respond(request, {"meta": meta, "items": data}, validators)
+
+    def _indexed_listing(self, request):
+        """The same listing read from the reader index alone (``reader_index``:
+        one narrow table, indexes shaped like the listings), when it asks only
+        for what the index holds: compact items of a unit's feed or subtree,
+        or of one content type, with the reader filters. Else None. Every
+        parameter it takes is checked as the filters check it."""
+        get = request.GET
+        if set(get) - INDEXED_PARAMETERS:
+            return None
+        try:
+            models = page_models_from_string(get["type"]) if "type" in get else []
+        except (LookupError, ValueError):
+            return None  # Wagtail's own path answers it
+        if len(models) > 1 or (models and not issubclass(models[0], UnitContentPage)):
+            return None
+        if not models and "unit" not in get:
+            return None  # every type: unit home pages and lists too
+        rows = reader_index(request.user, reader_locale(request))
+        if models:
+            types = [model for model in get_page_models() if issubclass(model, models[0])]
+            content_types = ContentType.objects.get_for_models(*types).values()
+            rows = rows.filter(content_type__in=content_types)
+        if "unit" in get:
+            subtree = boolean_parameter(request, "subtree")
+            rows = rows.filter(in_indexed_feed(unit_parameter(request), subtree=subtree))
+        return ContentFieldsFilter().filter_queryset(request, rows, self)
+
+    @staticmethod
+    def _listing_version(request):
+        """A unit's feed or subtree has its own version (``FeedVersion``): a
+        publish elsewhere leaves it, its ETag and its cached body valid."""
+        if "unit" in request.GET and "search" not in request.GET:
+            subtree = boolean_parameter(request, "subtree")
+            return feed_version(unit_feed_keys(unit_parameter(request).path, subtree=subtree))
+        return feed_version([EVERYTHING])
 
     def _search_listing(self, request, validators):
         """``?search=`` with Wagtail's search back end: rank without the

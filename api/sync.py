@@ -20,7 +20,6 @@ ISO date-time, e.g. a day ago) it gets everything from then.
 import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
@@ -38,11 +37,12 @@ from readaloud.models import PageAudio
 from .conditional import (
     apply_validators,
     audio_version,
-    body_cache_key,
     content_version,
     make_etag,
     not_modified,
     not_modified_response,
+    remember_body,
+    remembered_body,
 )
 from .exceptions import BadParameter
 from .locales import reader_locale
@@ -189,8 +189,7 @@ class SyncView(APIView):
             return _vary(not_modified_response(etag, public=public))
         # Many phones sync from the same cursor (e.g. after a morning's news):
         # the body is kept under its ETag, which a new content version replaces.
-        key = body_cache_key(request, etag)
-        if (cached := cache.get(key)) is not None:
+        if (cached := remembered_body(request, etag)) is not None:
             return _vary(
                 apply_validators(
                     HttpResponse(cached, content_type="application/json"), etag, public=public
@@ -220,7 +219,7 @@ class SyncView(APIView):
             "audio": audio_changed(request, since, language, limit),
         }
         rendered = JSONRenderer().render(body)
-        cache.set(key, rendered, SYNC_CACHE_SECONDS)
+        remember_body(request, etag, rendered, SYNC_CACHE_SECONDS)
         response = HttpResponse(rendered, content_type="application/json")
         return _vary(apply_validators(response, etag, public=public))
 

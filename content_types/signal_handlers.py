@@ -8,15 +8,19 @@ specific class).
 """
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.documents import get_document_model
-from wagtail.models import Page, get_page_models
+from wagtail.models import Page, PageViewRestriction, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from editorial.models import Unit
+
 from .localization import mirror_into_locales
-from .models.audience import PageAudience
+from .models.audience import PageAudience, PageListing, refresh_privacy
 from .models.base import UnitContentPage
 from .models.documents import DocumentAttachment
+from .models.feeds import touch_feeds
 from .models.quiz_attempts import QuizAttempt
 from .models.study import StudyLesson, StudyModule
 from .signals import attempt_submitted
@@ -51,6 +55,63 @@ def resync_moved_pages(sender, instance, **kwargs):
     for page in Page.objects.filter(pk__in=synced).specific():
         if isinstance(page, UnitContentPage):
             page.sync_audience()
+
+
+# Feed versions (models/feeds.py): publishing a content page stamps its
+# owner's feeds in ``sync_audience``; these stamp the other changes.
+
+
+def page_owner_paths(page_ids):
+    """The owning units' paths of pages; a page with no owner (a unit's home,
+    a list) counts as owned everywhere ("")."""
+    owned = dict(
+        PageAudience.objects.filter(page_id__in=page_ids).values_list("page", "unit_path")
+    )
+    return {owned.get(pk, "") for pk in page_ids}
+
+
+def page_withdrawn(sender, instance, **kwargs):
+    """Unpublished, or a live page deleted: its owner's listings change (and
+    the reader index no longer lists it)."""
+    if kwargs.get("signal") is page_unpublished:
+        PageAudience.objects.filter(page_id=instance.pk).update(live=False)
+    elif not instance.live:
+        return
+    touch_feeds(page_owner_paths([instance.pk]))
+
+
+def other_page_published(sender, instance, **kwargs):
+    """A page that is not unit content (a unit's home, a list) shows in
+    unscoped listings and breadcrumbs everywhere."""
+    if not isinstance(instance, UnitContentPage):
+        touch_feeds(everywhere=True)
+
+
+def changed_everywhere(sender, instance=None, raw=False, **kwargs):
+    """A move can change listings anywhere."""
+    if not raw:
+        touch_feeds(everywhere=True)
+
+
+def restriction_changed(sender, instance, raw=False, **kwargs):
+    """A view restriction hides (or, removed, shows again) the pages at and
+    below its page, and their aliases, in every listing."""
+    if raw:
+        return
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        subtree = Page.objects.filter(path__startswith=page.path).values("pk")
+        affected = Page.objects.filter(Q(pk__in=subtree) | Q(alias_of__in=subtree))
+        refresh_privacy(list(affected.values_list("pk", flat=True)))
+    touch_feeds(everywhere=True)
+
+
+def listing_changed(sender, instance, raw=False, **kwargs):
+    """A promotion listed in (or taken off) a unit's feed."""
+    if not raw:
+        # By id: when the unit itself is being deleted, its row may be gone.
+        path = Unit.objects.filter(pk=instance.unit_id).values_list("path", flat=True).first()
+        touch_feeds([path or ""])
 
 
 def read_saved_files(sender, instance, raw=False, **kwargs):
@@ -116,6 +177,25 @@ def register_signal_handlers():
     for model in get_page_models():
         post_page_move.connect(
             resync_moved_pages, sender=model, dispatch_uid="content_types_resync_moved"
+        )
+        post_page_move.connect(
+            changed_everywhere, sender=model, dispatch_uid="content_types_feeds_moved"
+        )
+        page_unpublished.connect(
+            page_withdrawn, sender=model, dispatch_uid="content_types_feeds_unpublished"
+        )
+        page_published.connect(
+            other_page_published, sender=model, dispatch_uid="content_types_feeds_published"
+        )
+    pre_delete.connect(page_withdrawn, sender=Page, dispatch_uid="content_types_feeds_deleted")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid="content_types_feeds_restricted",
+        )
+        signal.connect(
+            listing_changed, sender=PageListing, dispatch_uid="content_types_feeds_listed"
         )
     post_save.connect(
         read_saved_files, sender=get_document_model(), dispatch_uid="content_types_read_files"

@@ -190,6 +190,9 @@ AXES_VERBOSE = False
 
 # Reader-app tokens expire after this many days without use.
 API_TOKEN_IDLE_DAYS = int(env("API_TOKEN_IDLE_DAYS", "90"))
+# Seconds a rendered listing, detail or sync body is kept under its ETag
+# (never stale: a new version is a new key); 0 renders every response.
+API_BODY_CACHE_SECONDS = int(env("API_BODY_CACHE_SECONDS", "300"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -36,6 +36,7 @@ from wagtail.models import (
     Collection,
     Page,
     PageLogEntry,
+    PageViewRestriction,
     Revision,
 )
 from wagtail.models.pages import get_default_page_content_type
@@ -44,7 +45,8 @@ from editorial.batching import LOOKUP_CHUNK, chunks
 from editorial.models import UnitStatus
 
 from ..models import AttachmentText, Audience, DocumentAttachment, PageAudience
-from ..models.audience import PageReaderScope
+from ..models.audience import PageReaderScope, reader_index_fields
+from ..models.feeds import touch_feeds
 from .bulk import insert_rows, update_rows
 from .matching import latest_contents, normalised
 from .reading import Kind
@@ -455,12 +457,18 @@ class ArchiveWriter:
         """``PageAudience`` rows as ``UnitContentPage.sync_audience`` makes them,
         for a batch of pages just made live, in a few queries."""
         rows, scopes = [], []
+        restricted = list(PageViewRestriction.objects.values_list("page__path", flat=True))
         for item in batch:
             page = item.match if item.match is not None else item.page
             unit = item.unit
+            private = any(page.path.startswith(path) for path in restricted)
             rows.append(
                 PageAudience(
-                    page_id=page.pk, unit=unit, unit_path=unit.path, audience=page.audience
+                    page_id=page.pk,
+                    unit=unit,
+                    unit_path=unit.path,
+                    audience=page.audience,
+                    **reader_index_fields(page, private=private),
                 )
             )
             if page.audience == Audience.UNIT:
@@ -472,7 +480,11 @@ class ArchiveWriter:
                 paths = {u.path for u in chosen} or {unit.path}
                 scopes.extend(PageReaderScope(page_audience_id=page.pk, path=p) for p in paths)
         updated = [item.match.pk for item in batch if item.match is not None]
+        owners_before = set()
         if updated:
-            PageAudience.objects.filter(page_id__in=updated).delete()
+            before = PageAudience.objects.filter(page_id__in=updated)
+            owners_before = set(before.values_list("unit_path", flat=True))
+            before.delete()
         PageAudience.objects.bulk_create(rows)
         PageReaderScope.objects.bulk_create(scopes)
+        touch_feeds(owners_before | {row.unit_path for row in rows})

@@ -21,6 +21,7 @@ from .documents import (
     PartyDocument,
     RelationKind,
 )
+from .feeds import FeedVersion, feed_version, touch_feeds, unit_feed_keys
 from .home import UnitHomePage, UnitHomePagePermissionTester
 from .news import NewsArticle, NewsCategory, NewsIndexPage
 from .question_bank import Difficulty, QuestionCategory, QuizChoice, QuizQuestion
@@ -45,6 +46,7 @@ __all__ = [
     "DocumentIndexPage",
     "DocumentRelation",
     "DocumentStatus",
+    "FeedVersion",
     "LearningIndexPage",
     "LessonProgress",
     "MemberQuestion",
@@ -70,5 +72,8 @@ __all__ = [
     "UnitContentPage",
     "UnitHomePage",
     "UnitHomePagePermissionTester",
+    "feed_version",
     "in_unit_feed",
+    "touch_feeds",
+    "unit_feed_keys",
 ]

@@ -13,7 +13,15 @@ from wagtail.models import Page, PagePermissionTester
 from editorial.models import Unit, UnitStatus
 
 from ..localization import source_page
-from .audience import Audience, PageAudience, PageReaderScope, readable_for, readable_page
+from .audience import (
+    Audience,
+    PageAudience,
+    PageReaderScope,
+    readable_for,
+    readable_page,
+    reader_index_fields,
+)
+from .feeds import touch_feeds
 
 AUDIENCE_PANEL = MultiFieldPanel(
     [FieldPanel("audience"), FieldPanel("audience_units")],
@@ -122,12 +130,15 @@ class UnitContentPage(Page):
         origin = self.alias_origin()
         unit = origin.owning_unit
         source = origin.audience_source()
+        owner_before = PageAudience.objects.filter(page_id=self.pk).values_list("unit_path")
+        touch_feeds({path for (path,) in owner_before} | {unit.path if unit else ""})
         row, _created = PageAudience.objects.update_or_create(
             page_id=self.pk,
             defaults={
                 "unit": unit,
                 "unit_path": unit.path if unit else "",
                 "audience": source.audience,
+                **reader_index_fields(self),
             },
         )
         paths = set()

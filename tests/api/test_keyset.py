@@ -27,6 +27,7 @@ def news(unit_tree):
         article = NewsArticle(title=f"Tin {n}", lead="Tóm tắt", live=True)
         index.add_child(instance=article)
         NewsArticle.objects.filter(pk=article.pk).update(first_published_at=published)
+        article.first_published_at = published  # the reader index copies it
         article.sync_audience()
         pages.append(article)
     return pages

@@ -1,0 +1,149 @@
+"""Compact listings are read from the reader index (``PageAudience`` rows
+carrying what a listing filters on): they must list exactly what Wagtail's
+own queryset over the pages lists (``fields=`` still takes that path), for
+every caller, filter and window, and follow unpublishing, view restrictions
+and moves at once."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction
+
+from content_types.factories import publish_document
+from content_types.models import Audience, PageAudience, PageListing
+
+from .conftest import bearer, member, publish_news
+
+PAGES = "/api/v2/pages/"
+NEWS = "content_types.NewsArticle"
+DOCUMENTS = "content_types.PartyDocument"
+
+
+@pytest.fixture
+def archive(unit_tree):
+    """News and documents over the tree, for every audience, with ties in
+    publication time, one unpublished, one restricted, one promoted."""
+    t = unit_tree
+    moment = timezone.now() - datetime.timedelta(days=3)
+    pages = []
+    for n, (unit, audience) in enumerate(
+        [
+            (t.province, Audience.PUBLIC),
+            (t.district, Audience.PUBLIC),
+            (t.district, Audience.MEMBERS),
+            (t.district_2, Audience.PUBLIC),
+            (t.grassroots, Audience.UNIT),
+            (t.grassroots, Audience.PUBLIC),
+            (t.grassroots_2, Audience.UNIT),
+            (t.grassroots, Audience.MEMBERS),
+            (t.district_2, Audience.UNIT),
+        ]
+    ):
+        article = publish_news(
+            unit, f"Tin {n}", audience, category="province" if n % 2 else "unit_activities"
+        )
+        pages.append(article)
+    for n, (unit, kind, status) in enumerate(
+        [(t.district, "NQ", "in_force"), (t.grassroots, "CT", "expired"), (t.district, "NQ", "")]
+    ):
+        fields = {"status": status} if status else {}
+        number = f"{n + 1:02d}-{kind}/{unit.short_name}"
+        pages.append(publish_document(unit, number, kind, **fields))
+    for n, page in enumerate(pages):
+        # Three share one moment: ties are broken by id in both paths.
+        published = moment if n in (2, 3, 4) else moment + datetime.timedelta(hours=n)
+        Page.objects.filter(pk=page.pk).update(first_published_at=published)
+        page.refresh_from_db()
+        page.specific.sync_audience()
+    pages[0].unpublish()
+    PageViewRestriction.objects.create(page=pages[5], restriction_type=PageViewRestriction.LOGIN)
+    PageListing.objects.create(page=pages[7], unit=t.district_2)
+    return pages
+
+
+def listing(client, params, headers):
+    response = client.get(PAGES, params, **headers)
+    assert response.status_code == 200, (params, response.content)
+    body = response.json()
+    return [item["id"] for item in body["items"]], body["meta"]["total_count"], body["meta"]
+
+
+def parameter_sets(t):
+    return [
+        {"type": NEWS},
+        {"type": DOCUMENTS},
+        {"type": NEWS, "unit": t.district.pk},
+        {"type": NEWS, "unit": t.district.pk, "subtree": "true"},
+        {"unit": t.district.pk, "subtree": "true"},
+        {"unit": t.grassroots.pk},
+        {"unit": t.district_2.pk},
+        {"unit": t.province.pk, "subtree": "true", "limit": 3},
+        {"unit": t.province.pk, "subtree": "true", "limit": 3, "offset": 3},
+        {"type": NEWS, "category": "province"},
+        {"type": NEWS, "unit": t.district.pk, "subtree": "true", "category": "unit_activities"},
+        {"type": DOCUMENTS, "document_type": "NQ"},
+        {"type": DOCUMENTS, "status": "expired", "unit": t.district.pk, "subtree": "true"},
+        {"type": NEWS, "date_from": (timezone.localdate() - datetime.timedelta(days=2))},
+        {"unit": t.district.pk, "subtree": "true", "date_to": timezone.localdate()},
+        {"type": NEWS, "locale": "vi", "limit": 2},
+    ]
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "district member", "branch member"])
+def test_the_index_lists_what_the_pages_list(client, unit_tree, archive, caller):
+    headers = {
+        "anonymous": {},
+        "district member": bearer(member(unit_tree.grassroots_2, "dv-xa-2")),
+        "branch member": bearer(member(unit_tree.branch, "dv-chi-bo")),
+    }[caller]
+    for params in parameter_sets(unit_tree):
+        indexed = listing(client, params, headers)
+        # ``fields`` takes Wagtail's own queryset over the pages.
+        pages = listing(client, {**params, "fields": "title"}, headers)
+        assert indexed[:2] == pages[:2], params
+        assert indexed[2]["next"] == pages[2]["next"], params
+    assert listing(client, {"type": NEWS}, headers)[0], "the archive lists something"
+
+
+def test_the_index_follows_publishing_privacy_and_moves(client, unit_tree, archive):
+    t = unit_tree
+    feed = {"type": NEWS, "unit": t.district.pk}
+    article = publish_news(t.district, "Tin mới")
+    assert listing(client, feed, {})[0][0] == article.pk
+
+    restriction = PageViewRestriction.objects.create(
+        page=Page.objects.get(pk=article.pk), restriction_type=PageViewRestriction.PASSWORD
+    )
+    assert article.pk not in listing(client, feed, {})[0]
+    restriction.delete()
+    assert article.pk in listing(client, feed, {})[0]
+
+    article.unpublish()
+    assert article.pk not in listing(client, feed, {})[0]
+    article.save_revision().publish()
+    assert article.pk in listing(client, feed, {})[0]
+
+    other = publish_news(t.district_2, "Tin huyện bên").get_parent()
+    Page.objects.get(pk=article.pk).move(other, pos="last-child")
+    assert article.pk not in listing(client, feed, {})[0]
+    assert article.pk in listing(client, {"type": NEWS, "unit": t.district_2.pk}, {})[0]
+    row = PageAudience.objects.get(page_id=article.pk)
+    assert (row.unit_id, row.live, row.private) == (t.district_2.pk, True, False)
+
+
+def test_a_subtree_page_of_news_costs_nine_queries(
+    client, unit_tree, archive, django_assert_num_queries
+):
+    """Token, unit, feed versions, promotions, count, window, pages, news
+    fields, audiences: flat however big the archive."""
+    headers = bearer(member(unit_tree.branch, "dv-chi-bo"))
+    params = {"type": NEWS, "unit": unit_tree.district.pk, "subtree": "true", "_": "1"}
+    client.get(PAGES, params, **headers)
+    params["_"] = "2"
+    with django_assert_num_queries(9):
+        response = client.get(PAGES, params, **headers)
+    assert response.status_code == 200
+    expected = listing(client, {**params, "fields": "title"}, headers)[0]
+    assert [item["id"] for item in response.json()["items"]] == expected
+    assert len(expected) == 4
