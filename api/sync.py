@@ -31,7 +31,7 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from content_types.models.audience import Audience, ReaderRule
+from content_types.models.audience import Audience, ReaderRule, reader_index
 from readaloud.models import PageAudio
 
 from .conditional import (
@@ -199,10 +199,10 @@ class SyncView(APIView):
         after = Q(last_published_at__gt=since.published) | Q(
             last_published_at=since.published, pk__gt=since.page_id
         )
+        # Content pages only (not unit homes and lists), from the reader index.
         rows = list(
-            readable_pages(request.user)
-            .filter(after, audience_row__isnull=False)  # content pages, not indexes
-            .filter(locale__language_code=language)
+            reader_index(request.user, language)
+            .filter(after)
             .order_by("last_published_at", "pk")
             .values_list("pk", "last_published_at")[: limit + 1]
         )
@@ -230,7 +230,7 @@ def audio_changed(request, since, language, limit):
     rows = (
         PageAudio.objects.filter(
             changed_at__gt=since.published,
-            page__in=readable_pages(request.user).filter(locale__language_code=language),
+            page__in=reader_index(request.user, language).values("pk"),
         )
         .select_related("recording")
         .order_by("changed_at", "page_id")[:limit]

@@ -48,6 +48,7 @@ class PageAudience(models.Model):
         related_name="+",
     )
     first_published_at = models.DateTimeField(null=True)
+    last_published_at = models.DateTimeField(null=True)  # delta sync's order
 
     class Meta:
         verbose_name = _("page audience")
@@ -72,6 +73,11 @@ class PageAudience(models.Model):
             models.Index(
                 fields=["locale", "content_type", "-first_published_at", "-page"],
                 name="reader_type",
+                condition=Q(live=True, private=False),
+            ),
+            models.Index(
+                fields=["locale", "last_published_at", "page"],
+                name="reader_changes",
                 condition=Q(live=True, private=False),
             ),
         ]
@@ -245,6 +251,7 @@ def reader_index_fields(page, *, private=None):
         "locale_id": page.locale_id,
         "content_type_id": page.content_type_id,
         "first_published_at": page.first_published_at,
+        "last_published_at": page.last_published_at,
     }
 
 
