@@ -371,7 +371,7 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
         if "unit" in get:
             subtree = boolean_parameter(request, "subtree")
             rows = rows.filter(in_indexed_feed(unit_parameter(request), subtree=subtree))
-        return ContentFieldsFilter().filter_queryset(request, rows, self)
+        return ContentFieldsFilter().narrow(request, rows, models[0] if models else None)
 
     @staticmethod
     def _listing_version(request):

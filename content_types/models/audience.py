@@ -8,10 +8,10 @@ A reader's filter is then one indexed lookup over every page type at once.
 """
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Locale, Page, PageViewRestriction
 
 from editorial.models.units import path_prefixes
 
@@ -277,11 +277,14 @@ def reader_index(user, language_code):
     language that ``user`` may read (the rule of ``readable_pages``, over
     this table alone). Its pk is the page's id."""
     scopes = PageReaderScope.objects.filter(page_audience_id=OuterRef("pk"))
+    # The locale's id as a scalar subquery, not a join: the planner can then
+    # read the indexes that start with it.
+    locale = Locale.objects.filter(language_code=language_code).values("pk")[:1]
     return PageAudience.objects.filter(
         ReaderRule.for_user(user).q(audience_field="audience", scopes=scopes),
         live=True,
         private=False,
-        locale__language_code=language_code,
+        locale_id=Subquery(locale),
     )
 
 

@@ -78,10 +78,16 @@ def touch_feeds(unit_paths=(), *, everywhere=False):
 
 def feed_version(keys):
     """``(version, last_modified)`` of a listing reading ``keys``, in one query:
-    the versions joined (a key never stamped counts 0) and the latest stamp."""
+    each key's count and time of its last stamp (a key never stamped: 0), and
+    the latest stamp. The time keeps a version unique when a rolled-back
+    transaction (or a restored backup) takes a count back: a body cached
+    under the earlier version is never served again."""
     found = dict.fromkeys(keys, (0, None))
     rows = FeedVersion.objects.filter(key__in=keys).values_list("key", "version", "changed_at")
     found.update((key, (version, changed)) for key, version, changed in rows)
     stamps = [changed for _version, changed in found.values() if changed is not None]
-    version = ".".join(str(found[key][0]) for key in keys)
+    version = ".".join(
+        f"{count}@{changed.timestamp():.6f}" if changed else "0"
+        for count, changed in (found[key] for key in keys)
+    )
     return version, max(stamps, default=None)

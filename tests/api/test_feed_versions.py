@@ -2,11 +2,12 @@
 the other districts' listings (their ETags, and the bodies cached under them)
 valid, and still changes every listing that could show it."""
 
-from django.db import connection
+import pytest
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
-from content_types.models import PageListing
+from content_types.models import PageListing, touch_feeds
 
 from .conftest import bearer, member, publish_news
 
@@ -131,3 +132,15 @@ def test_members_revalidate_their_unit_feed_in_three_queries(client, unit_tree):
     tables = " ".join(query["sql"] for query in queries.captured_queries)
     assert "wagtailcore_page" not in tables
     assert "content_types_feedversion" in tables
+
+
+def test_a_version_a_rollback_took_back_is_never_served_again(client, unit_tree):
+    """A rolled-back change takes its count back; the next change's ETag must
+    still differ from the one served meanwhile (bodies are cached under it)."""
+    params = {"unit": unit_tree.district.pk}
+    with pytest.raises(RuntimeError), transaction.atomic():
+        touch_feeds([unit_tree.district.path])
+        served = etag_of(client, **params)
+        raise RuntimeError
+    touch_feeds([unit_tree.district.path])
+    assert etag_of(client, **params) != served
