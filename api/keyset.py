@@ -58,5 +58,6 @@ def continue_after(queryset, after):
 
 def capped_count(queryset):
     """``(count, capped)``: exact up to COUNT_CAP rows, then COUNT_CAP and True."""
-    count = queryset[: COUNT_CAP + 1].count()
+    # Unordered: the database stops at the cap instead of sorting everything first.
+    count = queryset.order_by()[: COUNT_CAP + 1].count()
     return min(count, COUNT_CAP), count > COUNT_CAP

@@ -100,23 +100,6 @@ API_FIELDS = {
     Quiz: QUIZ_FIELDS,
 }
 
-# What a listing read from the reader index may ask (``_`` is Wagtail's cache buster).
-INDEXED_PARAMETERS = {
-    "type",
-    "unit",
-    "subtree",
-    "category",
-    "document_type",
-    "status",
-    "date_from",
-    "date_to",
-    "limit",
-    "offset",
-    "after",
-    "locale",
-    "_",
-}
-
 READER_PARAMETERS = (
     "after",
     "unit",
@@ -127,6 +110,8 @@ READER_PARAMETERS = (
     "date_from",
     "date_to",
 )
+# What a listing read from the reader index may ask (``_`` is Wagtail's cache buster).
+INDEXED_PARAMETERS = {"type", "limit", "offset", "locale", "_", *READER_PARAMETERS}
 
 
 def named_page(request, view, name, *, allow_root=True):

@@ -153,7 +153,7 @@ def listing_cases(district, news_index, cursor):
         ("news subtree, category", ours + f"{news}&{tree}&category=province", stock + stock_feed),
         ("documents subtree", ours + doc_tree, stock + stock_docs),
         ("documents, document_type=NQ", ours + doc_tree + "&document_type=NQ", stock + stock_docs),
-        ("documents, status=effective", ours + doc_tree + "&status=effective", stock + stock_docs),
+        ("documents, status=in_force", ours + doc_tree + "&status=effective", stock + stock_docs),
         (
             "documents, issued in 2024",
             ours + doc_tree + "&date_from=2024-01-01&date_to=2024-12-31",
