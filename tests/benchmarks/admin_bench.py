@@ -19,8 +19,8 @@ Each page is opened once after clearing the cache ("cold"), then --runs times
 ("warm", p50/p95), with its query count and its slowest query. ``--explain``
 prints ``EXPLAIN ANALYZE`` of each page's slowest query.
 
-    source /tmp/svc.env; unset OPENSEARCH_URL
-    DATABASE_URL=${DATABASE_URL%/*}/stdv_city .venv/bin/python tests/benchmarks/admin_bench.py
+    # DATABASE_URL: a database seeded with seed_demo --size city; no OPENSEARCH_URL
+    DATABASE_URL=postgres://127.0.0.1/stdv_city uv run python tests/benchmarks/admin_bench.py
     ... tests/benchmarks/admin_bench.py --runs 20 --explain
 
 ``--prepare N`` first fills a scratch database (never the shared city one)
