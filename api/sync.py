@@ -30,7 +30,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
+from wagtail.models import get_page_models
 
+from content_types.models import UnitContentPage
 from content_types.models.audience import Audience, ReaderRule, reader_index
 from readaloud.models import PageAudio
 
@@ -127,8 +129,11 @@ class Cursor:
 
 def removed_since(user, since_id, until_id, readable_ids):
     """Ids of pages changed in the window that the caller may not read now but
-    could have read at some point (so may hold a copy)."""
-    window = PageChange.objects.filter(pk__gt=since_id, pk__lte=until_id)
+    could have read at some point (so may hold a copy). Only content pages:
+    sync never sends a unit's home or list page, so no app holds one."""
+    # The page types sync sends: those with an owner and an audience.
+    labels = [m._meta.label for m in get_page_models() if issubclass(m, UnitContentPage)]
+    window = PageChange.objects.filter(pk__gt=since_id, pk__lte=until_id, content_type__in=labels)
     candidates = set(window.values_list("page_id", flat=True)) - readable_ids
     if not candidates:
         return []
