@@ -5,16 +5,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
-from modelsearch import index as search_index
-from modelsearch.signal_handlers import post_delete_signal_handler, post_save_signal_handler
 from modelsearch.tasks import insert_or_update_object_task
 from tqdm import tqdm
 from wagtail.documents import get_document_model
-from wagtail.models import Page
-from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from editorial.batching import indexing_paused
 from editorial.imports.reading import ImportResult
 
 from ..tasks import (
@@ -134,19 +130,5 @@ def deferred_indexing():
     Wagtail's search index handlers are disconnected, and signals are
     process-wide: meant for a management command, not a web worker.
     """
-    document_model = get_document_model()
-    disconnected = []
-    for model in search_index.get_indexed_models():
-        if issubclass(model, Page) or model is document_model:
-            for signal, handler in (
-                (post_save, post_save_signal_handler),
-                (post_delete, post_delete_signal_handler),
-            ):
-                if signal.disconnect(handler, sender=model):
-                    disconnected.append((signal, handler, model))
-    try:
-        with disable_reference_index_auto_update(), deferred_file_reading():
-            yield
-    finally:
-        for signal, handler, model in disconnected:
-            signal.connect(handler, sender=model)
+    with indexing_paused(get_document_model()), deferred_file_reading():
+        yield

@@ -8,14 +8,7 @@ caller reads the new ids back by a unique column, as it must anyway on a
 backend that returns no ids.
 """
 
-from contextlib import contextmanager
-
 from django.db import connection
-from django.db.models.signals import post_delete, post_save
-from modelsearch import index as search_index
-from modelsearch.signal_handlers import post_delete_signal_handler, post_save_signal_handler
-from wagtail.models import Page
-from wagtail.signal_handlers import disable_reference_index_auto_update
 
 
 def can_copy():
@@ -32,27 +25,3 @@ def copy_rows(model, objs):
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for obj in objs:
             copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
-
-
-@contextmanager
-def pages_not_indexed():
-    """Pages saved inside are not sent to Wagtail's search backend nor to its
-    reference index one by one (a unit's home and lists cost a dozen requests
-    to OpenSearch each). ``manage.py update_index`` indexes them later.
-
-    Signals are process-wide: for management commands only."""
-    disconnected = []
-    for model in search_index.get_indexed_models():
-        if issubclass(model, Page):
-            for signal, handler in (
-                (post_save, post_save_signal_handler),
-                (post_delete, post_delete_signal_handler),
-            ):
-                if signal.disconnect(handler, sender=model):
-                    disconnected.append((signal, handler, model))
-    try:
-        with disable_reference_index_auto_update():
-            yield
-    finally:
-        for signal, handler, model in disconnected:
-            signal.connect(handler, sender=model)

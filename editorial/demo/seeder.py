@@ -10,7 +10,7 @@
   through ``add_board_member``: the demo's permissions are the real ones.
 - Users and members go in with PostgreSQL's ``COPY`` (``copying``), with
   ``bulk_create`` on other databases; boards' pages are not sent to the search
-  backend one save at a time (``copying.pages_not_indexed``).
+  backend one save at a time (``batching.indexing_paused``).
 - DEMO ONLY: every bulk-created member gets the same password hash, computed
   once with ``make_password`` (hashing 100,000 passwords would take hours with
   PBKDF2). A shared salt is fine for throwaway demo data and nowhere else.
@@ -28,9 +28,10 @@ from django.db import transaction
 from django.db.models import Count
 from tqdm import tqdm
 
+from ..batching import indexing_paused
 from ..models import CommitteeRole, Member, Unit, UnitLevel
 from ..provisioning import BOARD_ROLES, add_board_member, clear_permission_cache, provision_board
-from .copying import can_copy, copy_rows, pages_not_indexed
+from .copying import can_copy, copy_rows
 from .data import SAMPLE_MEMBERS, TEAM_BRANCH_CODES, TEAM_UNIT_CODES
 from .planning import plan_members, plan_team, plan_units
 from .report import Login, PhaseResult, SeedReport
@@ -224,7 +225,7 @@ class _Seeder:
                 result.existing += 1
             else:
                 todo.append(unit)
-        with self.bar(len(todo), "boards") as bar, pages_not_indexed():
+        with self.bar(len(todo), "boards") as bar, indexing_paused():
             for unit in todo:
                 provision_board(unit)  # atomic on its own
                 result.created += 1
