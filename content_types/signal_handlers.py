@@ -15,7 +15,9 @@ from wagtail.models import Page, PageViewRestriction, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from editorial.models import Unit
+from editorial.signals import homes_wanted
 
+from .archive.homes import write_unit_homes
 from .localization import mirror_into_locales
 from .models.audience import PageAudience, PageListing, refresh_privacy
 from .models.base import UnitContentPage
@@ -188,6 +190,7 @@ def register_signal_handlers():
             other_page_published, sender=model, dispatch_uid="content_types_feeds_published"
         )
     pre_delete.connect(page_withdrawn, sender=Page, dispatch_uid="content_types_feeds_deleted")
+    homes_wanted.connect(write_unit_homes, sender=Unit, dispatch_uid="content_types_unit_homes")
     for signal in (post_save, post_delete):
         signal.connect(
             restriction_changed,

@@ -6,6 +6,7 @@ permissions on exactly that unit's subtree. Every function is idempotent, so
 seeding and imports can be re-run safely.
 """
 
+from collections import defaultdict
 from functools import cache
 
 from django.apps import apps
@@ -16,7 +17,8 @@ from django.db.models import Q
 from django.utils.text import slugify
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
-from .models import BoardGroup, BoardMembership, BoardRole, EditorialBoard, UnitStatus
+from .models import BoardGroup, BoardMembership, BoardRole, EditorialBoard, Unit, UnitStatus
+from .signals import homes_wanted
 
 PLATFORM_ADMIN_GROUP = "Platform administrators"
 
@@ -213,6 +215,37 @@ def provision_board(unit):
     for role in BOARD_ROLES:
         _grant(_role_group(board, role), role, homes, collection)
     return board
+
+
+def provision_boards(units, progress=None):
+    """``provision_board`` for many units, a level of the tree at a time, so
+    that a unit's parent is provisioned before it. The home pages of a level
+    are first offered to the home page type's app (``homes_wanted``), which
+    writes them in bulk: a city's 1,500 boards in seconds rather than the
+    minutes of adding and publishing four pages per unit one by one."""
+    by_depth = defaultdict(list)
+    for unit in units:
+        by_depth[unit.depth].append(unit)
+    for depth in sorted(by_depth):
+        level = sorted(by_depth[depth], key=lambda unit: unit.path)
+        parents_with_home = set(
+            Unit.objects.filter(
+                path__in={unit.path[: -Unit.steplen] for unit in level},
+                home_page__isnull=False,
+            ).values_list("path", flat=True)
+        )
+        wanted = [
+            unit
+            for unit in level
+            if not unit.home_page_id and unit.path[: -Unit.steplen] in parents_with_home
+        ]
+        if wanted:
+            with transaction.atomic():
+                homes_wanted.send(sender=Unit, units=wanted)
+        for unit in level:
+            provision_board(unit)
+            if progress:
+                progress()
 
 
 def _role_group(board, role):

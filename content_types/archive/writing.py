@@ -18,7 +18,6 @@ the importer queues that work for after the commit. The bulk SQL itself is in
 
 import datetime
 import unicodedata
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -35,7 +34,6 @@ from wagtail.models import (
     COMMENTS_RELATION_NAME,
     Collection,
     Page,
-    PageLogEntry,
     PageViewRestriction,
     Revision,
 )
@@ -47,7 +45,7 @@ from editorial.models import UnitStatus
 from ..models import AttachmentText, Audience, DocumentAttachment, PageAudience
 from ..models.audience import PageReaderScope, reader_index_fields
 from ..models.feeds import touch_feeds
-from .bulk import insert_rows, update_rows
+from .bulk import create_rows, insert_revisions, insert_rows, log_actions, update_rows
 from .matching import latest_contents, normalised
 from .reading import Kind
 
@@ -76,7 +74,7 @@ def ascii_slug(text):
 
 
 @dataclass
-class _Parent:
+class ParentPage:
     """A locked list page and the children it will have."""
 
     pk: int
@@ -104,6 +102,49 @@ class _Parent:
         self.suffixes[base] = suffix
         self.slugs.add(slug)
         return slug
+
+
+def lock_parents(pks):
+    """Lock the pages ``pks`` that get children in bulk; return each one's
+    ``ParentPage`` by id, knowing its last child's path and its children's slugs."""
+    parents = {}
+    for chunk in chunks(sorted(pks), LOOKUP_CHUNK):
+        rows = (
+            Page.objects.select_for_update()
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk", "path", "depth", "numchild", "url_path")
+        )
+        for pk, path, depth, numchild, url_path in rows:
+            parents[pk] = ParentPage(pk, path, depth, numchild, url_path or "")
+    by_depth = defaultdict(dict)
+    for parent in parents.values():
+        by_depth[parent.depth][parent.path] = parent
+    for depth, by_path in by_depth.items():
+        for chunk in chunks(list(by_path), LOOKUP_CHUNK):
+            children = (
+                Page.objects.filter(depth=depth + 1)
+                .annotate(parent_path=Substr("path", 1, depth * Page.steplen))
+                .filter(parent_path__in=chunk)
+                .values_list("parent_path", "path", "slug")
+            )
+            for parent_path, path, slug in children:
+                parent = by_path[parent_path]
+                parent.last_step = max(parent.last_step, Page._str2int(path[-Page.steplen :]))
+                parent.slugs.add(slug)
+    return parents
+
+
+def add_children_counts(parents):
+    """Each parent's ``numchild`` grows by the children added: parents that got
+    the same number share one UPDATE (their rows are locked)."""
+    by_count = defaultdict(list)
+    for parent in parents:
+        if parent.added:
+            by_count[parent.added].append(parent.pk)
+    for added, pks in by_count.items():
+        for chunk in chunks(pks, LOOKUP_CHUNK):
+            Page.objects.filter(pk__in=chunk).update(numchild=F("numchild") + added)
 
 
 class ArchiveWriter:
@@ -134,46 +175,14 @@ class ArchiveWriter:
             self._create(batch)
         for batch in self.progress(list(chunks(self.updated, BATCH_SIZE)), _("Updating pages")):
             self._update(batch)
-        # Lists that got the same number of children share one UPDATE (the rows are locked).
-        by_count = defaultdict(list)
-        for parent in self.parents.values():
-            if parent.added:
-                by_count[parent.added].append(parent.pk)
-        for added, pks in by_count.items():
-            for chunk in chunks(pks, LOOKUP_CHUNK):
-                Page.objects.filter(pk__in=chunk).update(numchild=F("numchild") + added)
+        add_children_counts(self.parents.values())
         return self.page_ids
 
     # The tree
 
     def _lock_parents(self):
         """Lock the list pages that get children and read their current children."""
-        pks = sorted({item.listing.pk for item in self.created})
-        self.parents = {}
-        for chunk in chunks(pks, LOOKUP_CHUNK):
-            rows = (
-                Page.objects.select_for_update()
-                .filter(pk__in=chunk)
-                .order_by("pk")
-                .values_list("pk", "path", "depth", "numchild", "url_path")
-            )
-            for pk, path, depth, numchild, url_path in rows:
-                self.parents[pk] = _Parent(pk, path, depth, numchild, url_path or "")
-        by_depth = defaultdict(dict)
-        for parent in self.parents.values():
-            by_depth[parent.depth][parent.path] = parent
-        for depth, by_path in by_depth.items():
-            for chunk in chunks(list(by_path), LOOKUP_CHUNK):
-                children = (
-                    Page.objects.filter(depth=depth + 1)
-                    .annotate(parent_path=Substr("path", 1, depth * Page.steplen))
-                    .filter(parent_path__in=chunk)
-                    .values_list("parent_path", "path", "slug")
-                )
-                for parent_path, path, slug in children:
-                    parent = by_path[parent_path]
-                    parent.last_step = max(parent.last_step, Page._str2int(path[-Page.steplen :]))
-                    parent.slugs.add(slug)
+        self.parents = lock_parents({item.listing.pk for item in self.created})
 
     def _place_new_pages(self):
         for item in self.created:
@@ -299,7 +308,7 @@ class ArchiveWriter:
             # admin keeps the archive's date rather than the day of publishing.
             for item, page in zip(batch, pages, strict=True):
                 page.first_published_at = self._published_at(item)
-        revisions = self._revisions(pages, [page.serializable_data() for page in pages])
+        revisions = insert_revisions(pages, [page.serializable_data() for page in pages], self.now)
         for page, revision in zip(pages, revisions, strict=True):
             page.latest_revision_id = revision.pk
             if self.publish:
@@ -318,7 +327,7 @@ class ArchiveWriter:
         if self.publish:
             links["live_revision_id"] = revision
         Page.objects.filter(pk__in=[page.pk for page in pages]).update(**links)
-        self._log(pages, revisions, "wagtail.create")
+        log_actions(pages, revisions, "wagtail.create", self.now, published=self.publish)
         if self.publish:
             self._write_audiences(batch)
         self.page_ids.extend(page.pk for page in pages)
@@ -330,7 +339,7 @@ class ArchiveWriter:
         as publishing it in the admin would. A draft leaves the live page alone."""
         contents = self._publish_values(batch) if self.publish else self._draft_values(batch)
         pages = [item.match for item in batch]
-        revisions = self._revisions(pages, contents)
+        revisions = insert_revisions(pages, contents, self.now)
         by_fields = defaultdict(list)
         for item, revision in zip(batch, revisions, strict=True):
             page = item.match
@@ -348,7 +357,7 @@ class ArchiveWriter:
             by_fields[(type(page), tuple(sorted(set(fields))))].append(page)
         for (_model, fields), objs in by_fields.items():
             update_rows(objs, fields)
-        self._log(pages, revisions, "wagtail.edit")
+        log_actions(pages, revisions, "wagtail.edit", self.now, published=self.publish)
         if self.publish:
             self._write_audiences(batch)
         self.page_ids.extend(page.pk for page in pages)
@@ -401,58 +410,6 @@ class ArchiveWriter:
 
     # Shared
 
-    def _revisions(self, pages, contents):
-        revisions = [
-            Revision(
-                content_type_id=page.content_type_id,
-                base_content_type_id=self.page_content_type_id,
-                object_id=str(page.pk),
-                created_at=self.now,
-                object_str=str(content.get("title") or page.title),
-                content=content,
-            )
-            for page, content in zip(pages, contents, strict=True)
-        ]
-        fields = [f for f in Revision._meta.concrete_fields if not f.primary_key]
-        ids = insert_rows(Revision, revisions, fields, returning_fields=[Revision._meta.pk])
-        for revision, (pk,) in zip(revisions, ids, strict=True):
-            revision.pk = pk
-        return revisions
-
-    def _log(self, pages, revisions, action):
-        """The history entries the admin shows, as Wagtail's own actions write them."""
-        entries = []
-        for page, revision in zip(pages, revisions, strict=True):
-            action_uuid = uuid.uuid4()
-            entries.append(
-                PageLogEntry(
-                    content_type_id=page.content_type_id,
-                    label=revision.object_str,
-                    action=action,
-                    data={},
-                    timestamp=self.now,
-                    uuid=action_uuid,
-                    page_id=page.pk,
-                    revision_id=None if action == "wagtail.create" else revision.pk,
-                    content_changed=True,
-                )
-            )
-            if self.publish:
-                entries.append(
-                    PageLogEntry(
-                        content_type_id=page.content_type_id,
-                        label=revision.object_str,
-                        action="wagtail.publish",
-                        data={},
-                        timestamp=self.now,
-                        uuid=action_uuid,
-                        page_id=page.pk,
-                        revision_id=revision.pk,
-                        content_changed=True,
-                    )
-                )
-        PageLogEntry.objects.bulk_create(entries)
-
     def _write_audiences(self, batch):
         """``PageAudience`` rows as ``UnitContentPage.sync_audience`` makes them,
         for a batch of pages just made live, in a few queries."""
@@ -485,6 +442,6 @@ class ArchiveWriter:
             before = PageAudience.objects.filter(page_id__in=updated)
             owners_before = set(before.values_list("unit_path", flat=True))
             before.delete()
-        PageAudience.objects.bulk_create(rows)
-        PageReaderScope.objects.bulk_create(scopes)
+        create_rows(PageAudience, rows)
+        create_rows(PageReaderScope, scopes)
         touch_feeds(owners_before | {row.unit_path for row in rows})

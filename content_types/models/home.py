@@ -14,6 +14,15 @@ from .news import NewsIndexPage
 from .study import LearningIndexPage
 
 
+def standard_lists():
+    """The lists every unit's home page has: (page type, title, slug)."""
+    return [
+        (NewsIndexPage, gettext("News"), "tin-tuc"),
+        (DocumentIndexPage, pgettext("unit document list", "Documents"), "van-ban"),
+        (LearningIndexPage, gettext("Study and quizzes"), "hoc-tap"),
+    ]
+
+
 class UnitHomePagePermissionTester(PagePermissionTester):
     """Unit home pages are made and moved by provisioning and reorganisation only.
 
@@ -70,11 +79,7 @@ class UnitHomePage(Page):
         if self.locale_id != Locale.get_default().pk:
             return  # a translation's children come from the Vietnamese tree
         mirror_into_locales(self)
-        for model, title, slug in (
-            (NewsIndexPage, gettext("News"), "tin-tuc"),
-            (DocumentIndexPage, pgettext("unit document list", "Documents"), "van-ban"),
-            (LearningIndexPage, gettext("Study and quizzes"), "hoc-tap"),
-        ):
+        for model, title, slug in standard_lists():
             if not model.objects.child_of(self).exists():
                 index_page = model(title=title, slug=slug)
                 self.add_child(instance=index_page)

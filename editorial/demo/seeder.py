@@ -6,9 +6,9 @@
   again.
 - Units are written with ``bulk_create`` and treebeard paths computed here
   (children of a parent are appended after its last child, in code order).
-- Boards go through ``editorial.provisioning.provision_board`` and board users
+- Boards go through ``editorial.provisioning.provision_boards`` and board users
   through ``add_board_member``: the demo's permissions are the real ones.
-- Users and members go in with PostgreSQL's ``COPY`` (``copying``), with
+- Users and members go in with PostgreSQL's ``COPY`` (``batching.copy_rows``), with
   ``bulk_create`` on other databases; boards' pages are not sent to the search
   backend one save at a time (``batching.indexing_paused``).
 - DEMO ONLY: every bulk-created member gets the same password hash, computed
@@ -28,10 +28,9 @@ from django.db import transaction
 from django.db.models import Count
 from tqdm import tqdm
 
-from ..batching import indexing_paused
+from ..batching import can_copy, copy_rows, indexing_paused
 from ..models import CommitteeRole, Member, Unit, UnitLevel
-from ..provisioning import BOARD_ROLES, add_board_member, clear_permission_cache, provision_board
-from .copying import can_copy, copy_rows
+from ..provisioning import BOARD_ROLES, add_board_member, clear_permission_cache, provision_boards
 from .data import SAMPLE_MEMBERS, TEAM_BRANCH_CODES, TEAM_UNIT_CODES
 from .planning import plan_members, plan_team, plan_units
 from .report import Login, PhaseResult, SeedReport
@@ -226,10 +225,8 @@ class _Seeder:
             else:
                 todo.append(unit)
         with self.bar(len(todo), "boards") as bar, indexing_paused():
-            for unit in todo:
-                provision_board(unit)  # atomic on its own
-                result.created += 1
-                bar.update()
+            provision_boards(todo, progress=bar.update)
+        result.created += len(todo)
         result.seconds = time.perf_counter() - started
         self._log_phase(result)
 
