@@ -15,6 +15,11 @@ apps (``v1.<change id>.<time>.<page id>``).
 
 An app stores ``cursor`` and sends it next time; without ``since`` (or with an
 ISO date-time, e.g. a day ago) it gets everything from then.
+
+``feed=mine`` narrows ``changed`` and ``audio`` to a member's own feeds: the
+pages of their branch and of each unit above it, and those promoted into
+them (what the reader app's home shows), rather than everything they may read
+in the whole province. A day's refresh is then a few items, not hundreds.
 """
 
 import datetime
@@ -32,8 +37,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 from wagtail.models import get_page_models
 
-from content_types.models import UnitContentPage
+from content_types.models import PageListing, UnitContentPage
 from content_types.models.audience import Audience, ReaderRule, reader_index
+from editorial.models.units import path_prefixes
 from readaloud.models import PageAudio
 
 from .conditional import (
@@ -164,6 +170,13 @@ class SyncView(APIView):
                 OpenApiTypes.STR,
                 description="Language of the items (default: Accept-Language, else vi).",
             ),
+            OpenApiParameter(
+                "feed",
+                OpenApiTypes.STR,
+                enum=["mine"],
+                description="`mine`: only the member's own feeds (their branch and the "
+                "units above it), not everything they may read.",
+            ),
         ],
         responses=inline_serializer(
             "SyncResponse",
@@ -177,7 +190,7 @@ class SyncView(APIView):
         ),
     )
     def get(self, request):
-        unknown = set(request.GET) - {"since", "limit", "offset", "locale"}
+        unknown = set(request.GET) - {"since", "limit", "offset", "locale", "feed"}
         if unknown:
             name = sorted(unknown)[0]
             raise BadParameter(name, _("Unknown parameter: %(name)s.") % {"name": name})
@@ -185,9 +198,17 @@ class SyncView(APIView):
         _offset, limit = parse_window(request, limit_max=500, default=200)
         until_id = PageChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         viewer = audience_key(request.user)
+        feeds = my_feeds(request.user, request.GET.get("feed"))
         language = reader_locale(request)
         etag = make_etag(
-            "sync", viewer, language, str(since), limit, content_version()[0], audio_version()
+            "sync",
+            viewer,
+            request.GET.get("feed", ""),
+            language,
+            str(since),
+            limit,
+            content_version()[0],
+            audio_version(),
         )
         public = viewer == Audience.PUBLIC
         if not_modified(request, etag):
@@ -205,9 +226,11 @@ class SyncView(APIView):
             last_published_at=since.published, pk__gt=since.page_id
         )
         # Content pages only (not unit homes and lists), from the reader index.
+        readable = reader_index(request.user, language)
+        if feeds is not None:
+            readable = readable.filter(feeds)
         rows = list(
-            reader_index(request.user, language)
-            .filter(after)
+            readable.filter(after)
             .order_by("last_published_at", "pk")
             .values_list("pk", "last_published_at")[: limit + 1]
         )
@@ -221,7 +244,7 @@ class SyncView(APIView):
             "has_more": has_more,
             "changed": changed,
             "removed": removed,
-            "audio": audio_changed(request, since, language, limit),
+            "audio": audio_changed(readable, since, request, limit),
         }
         rendered = JSONRenderer().render(body)
         remember_body(request, etag, rendered, SYNC_CACHE_SECONDS)
@@ -229,13 +252,28 @@ class SyncView(APIView):
         return _vary(apply_validators(response, etag, public=public))
 
 
-def audio_changed(request, since, language, limit):
-    """The readable pages whose audio changed after the cursor's moment (may
-    repeat an entry on the next sync, never misses one)."""
+def my_feeds(user, feed):
+    """With ``feed=mine``, a Q over the reader index: the pages of the
+    member's branch and the units above it, and those promoted into them."""
+    if feed is None:
+        return None
+    if feed != "mine":
+        raise BadParameter("feed", _("feed must be “mine” or left out."))
+    rule = ReaderRule.for_user(user)
+    if rule.is_public:
+        raise BadParameter("feed", _("Only a signed-in party member has feeds of their own."))
+    paths = path_prefixes(rule.branch_path)
+    promoted = PageListing.objects.filter(unit__path__in=paths).values_list("page_id", flat=True)
+    return Q(unit_path__in=paths) | Q(pk__in=list(promoted))
+
+
+def audio_changed(readable, since, request, limit):
+    """The pages of ``readable`` whose audio changed after the cursor's moment
+    (may repeat an entry on the next sync, never misses one)."""
     rows = (
         PageAudio.objects.filter(
             changed_at__gt=since.published,
-            page__in=reader_index(request.user, language).values("pk"),
+            page__in=readable.values("pk"),
         )
         .select_related("recording")
         .order_by("changed_at", "page_id")[:limit]

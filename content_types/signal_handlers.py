@@ -10,6 +10,7 @@ specific class).
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete
+from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Page, PageViewRestriction, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -110,10 +111,16 @@ def restriction_changed(sender, instance, raw=False, **kwargs):
 
 def listing_changed(sender, instance, raw=False, **kwargs):
     """A promotion listed in (or taken off) a unit's feed."""
-    if not raw:
-        # By id: when the unit itself is being deleted, its row may be gone.
-        path = Unit.objects.filter(pk=instance.unit_id).values_list("path", flat=True).first()
-        touch_feeds([path or ""])
+    if raw:
+        return
+    # By id: when the unit itself is being deleted, its row may be gone.
+    path = Unit.objects.filter(pk=instance.unit_id).values_list("path", flat=True).first()
+    touch_feeds([path or ""])
+    if kwargs.get("created"):
+        # Promoted into a feed, the page is new there: sync sends it again.
+        PageAudience.objects.filter(page_id=instance.page_id).update(
+            last_published_at=timezone.now()
+        )
 
 
 def read_saved_files(sender, instance, raw=False, **kwargs):

@@ -48,7 +48,9 @@ class PageAudience(models.Model):
         related_name="+",
     )
     first_published_at = models.DateTimeField(null=True)
-    last_published_at = models.DateTimeField(null=True)  # delta sync's order
+    # Delta sync's order: the page's last publishing, or its listing in
+    # another unit's feed when that came later (news there, too).
+    last_published_at = models.DateTimeField(null=True)
 
     class Meta:
         verbose_name = _("page audience")

@@ -10,7 +10,7 @@ import gzip
 
 from django.test import override_settings
 
-from content_types.models import Audience
+from content_types.models import Audience, PageListing
 
 from .conftest import bearer, publish_news
 
@@ -136,3 +136,38 @@ def test_cors_only_for_configured_reader_origins(client, db):
     assert "etag" in allowed["Access-Control-Expose-Headers"].lower()
     other = client.get("/api/v2/pages/", HTTP_ORIGIN="https://evil.example")
     assert "Access-Control-Allow-Origin" not in other
+
+
+@override_settings(API_SYNC_MARGIN_SECONDS=0)
+def test_sync_of_my_feeds_sends_my_units_pages_and_promotions_only(client, readers, unit_tree):
+    headers = bearer(readers["branch"])
+    mine = {
+        publish_news(unit_tree.grassroots, "Tin đảng bộ cơ sở").pk,
+        publish_news(unit_tree.district, "Tin huyện", Audience.MEMBERS).pk,
+        publish_news(unit_tree.province, "Tin tỉnh").pk,
+    }
+    elsewhere = publish_news(unit_tree.district_2, "Tin huyện khác")
+    sibling = publish_news(unit_tree.grassroots_2, "Tin đảng bộ cơ sở bên cạnh")
+
+    response = client.get("/api/sync/", {"feed": "mine"}, **headers)
+    assert {item["id"] for item in response.json()["changed"]} == mine
+    # Without feed=mine: everything the member may read, the other units' too.
+    _cursor, everything, _removed = sync(client, **headers)
+    assert everything >= mine | {elsewhere.pk, sibling.pk}
+
+    # The other district's news promoted into my district's feed comes next time.
+    cursor = response.json()["cursor"]
+    PageListing.objects.create(page=elsewhere, unit=unit_tree.district)
+    publish_news(unit_tree.district_2, "Tin huyện khác nữa")
+    again = client.get("/api/sync/", {"feed": "mine", "since": cursor}, **headers).json()
+    assert [item["id"] for item in again["changed"]] == [elsewhere.pk]
+
+
+def test_sync_feed_is_mine_or_nothing_and_only_for_members(client, readers):
+    for params, headers in (
+        ({"feed": "all"}, bearer(readers["branch"])),
+        ({"feed": "mine"}, {}),
+    ):
+        response = client.get("/api/sync/", params, HTTP_ACCEPT_LANGUAGE="vi", **headers)
+        assert response.status_code == 400
+        assert "feed" in response.json()["fields"]

@@ -108,6 +108,8 @@ def test_unread_markers_and_refresh_through_sync(world, phone):
     assert feed.locator("li", has_text="nhiệm vụ số 2").locator(".badge").count() == 1
 
     publish_news(province, "Tin mới sau khi mở ứng dụng", lead="Vừa đăng.")
+    # Another district's news is not in this member's feeds: not counted as new.
+    publish_news(world["units"].district_2, "Tin của huyện khác", lead="Ở nơi khác.")
     phone.get_by_test_id("refresh").click()
     phone.get_by_text("Đã cập nhật: 1 mục mới").wait_for()
     feed.get_by_text("Tin mới sau khi mở ứng dụng").wait_for()

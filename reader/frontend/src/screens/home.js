@@ -55,7 +55,9 @@ export function Home({ session }) {
   async function refresh() {
     try {
       const since = await store.get("cursor");
-      const changes = await request(`/api/sync/${since ? `?since=${encodeURIComponent(since)}` : ""}`);
+      // My feeds only: a day's refresh is a few items, not the province's hundreds.
+      const query = since ? `&since=${encodeURIComponent(since)}` : "";
+      const changes = await request(`/api/sync/?feed=mine${query}`);
       await store.put("cursor", changes.cursor);
       // The server may send an item twice (its cursor keeps a safety margin):
       // what is new is what no feed shows yet.
