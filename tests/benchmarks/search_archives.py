@@ -174,6 +174,7 @@ class SeededArchive:
         call_command("seed_demo", size="small", no_progress=True, stdout=io.StringIO())
         self.units = list(Unit.objects.filter(home_page__isnull=False).order_by("path"))
         member = Member.objects.active().select_related("user").first()
+        self.user = member.user
         _token, self.token = ReaderToken.objects.issue(member.user, name="search benchmark")
         self.folder = Path(tempfile.mkdtemp(prefix="search-bench-"))
         highest = PartyDocument.objects.aggregate(highest=Max("number_value"))["highest"] or 0
@@ -238,6 +239,7 @@ class ExistingArchive:
 
         self.rng = rng
         self.sample = sample_archive(rng)
+        self.user = self.sample.member_user
         self.token = self.sample.token
         print(
             f"existing archive: {self.sample.record_count} search records; queries from "

@@ -44,7 +44,8 @@ drawn from its records (``search_sample``): words running on from a place in
 a title or text, its document numbers, units, years and document types, and
 an active member's token. ``--skip-database``, ``--skip-rebuild`` (search
 the index an earlier run loaded) and ``--no-stock`` leave a phase out; each
-figure is printed with the load average.
+figure is printed with the load average. ``--profile`` splits each query's
+time between the engine and Python, by query shape (``search_profile``).
 
     DATABASE_URL=postgres://.../stdv_citysearch SEARCH_INDEX=stdv_citysearch \
         OPENSEARCH_URL=http://127.0.0.1:9200 uv run python \
@@ -296,6 +297,12 @@ def parse_args():
         help="search the index a previous rebuild loaded behind SEARCH_INDEX",
     )
     parser.add_argument("--no-stock", action="store_true", help="no stock Wagtail phase")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="after timing OpenSearch, split each query's time (engine, round trip, "
+        "Python) and print the engine's profile of the slowest (search_profile)",
+    )
     return parser.parse_args()
 
 
@@ -422,6 +429,10 @@ def main():
     else:
         met = rebuild_phase(args)
     met = engine_phase(archive, args, engine_url, mix, warm_up, suggestions) and met
+    if args.profile:
+        from tests.benchmarks.search_profile import print_engine_profile, profile_mix
+
+        print_engine_profile(*profile_mix(mix, archive.user))
     if args.no_stock:
         print("stock Wagtail: skipped (--no-stock)", flush=True)
     else:

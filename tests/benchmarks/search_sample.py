@@ -55,6 +55,7 @@ class ArchiveSample:
     document_types: list
     vocabulary: RecordWords
     record_count: int
+    member_user: object
     token: str
 
 
@@ -64,11 +65,12 @@ def _sample_ids(queryset, rng, count):
 
 
 def issue_member_token(rng):
-    """A Bearer token of an active member who has an account (the city seeds a few)."""
+    """``(user, Bearer token)`` of an active member who has an account (the
+    city seeds a few)."""
     members = Member.objects.active().filter(user__isnull=False)
     member = members.select_related("user").get(pk=rng.choice(_sample_ids(members, rng, 50)))
     _token, raw = ReaderToken.objects.issue(member.user, name="search benchmark")
-    return raw
+    return member.user, raw
 
 
 def sample_archive(rng, size=400):
@@ -91,6 +93,7 @@ def sample_archive(rng, size=400):
     types = Counter(
         PartyDocument.objects.filter(pk__in=document_ids).values_list("document_type", flat=True)
     )
+    member_user, token = issue_member_token(rng)
     return ArchiveSample(
         numbers=numbers,
         titles=[title for title, *_rest in rows],
@@ -99,5 +102,6 @@ def sample_archive(rng, size=400):
         document_types=[name for name, _count in types.most_common(3)],
         vocabulary=RecordWords([(title, text) for title, text, *_rest in rows], random.Random(11)),
         record_count=SearchRecord.objects.count(),
-        token=issue_member_token(rng),
+        member_user=member_user,
+        token=token,
     )
