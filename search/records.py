@@ -7,8 +7,12 @@ a page under a Wagtail view restriction) is removed. It is what both the
 outbox task and the rebuild call.
 """
 
+import re
+
+from django.conf import settings
 from django.db import transaction
 from django.utils.html import strip_tags
+from wagtail.models import Page
 
 from content_types.models import AnswerEntry, Audience, NewsArticle, PartyDocument, StudyModule
 from content_types.models.audience import PageAudience, under_view_restriction
@@ -60,9 +64,19 @@ def searchable_pages(model):
     return model.objects.filter(live=True, alias_of__isnull=True).exclude(under_view_restriction())
 
 
+# Stored rich text escapes "<" in its text: every "<" opens a tag.
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _without_tags(html):
+    """``strip_tags`` for stored rich text, at a fraction of its cost (it runs
+    an HTML parser over every paragraph of a rebuild's 250,000 pages)."""
+    return _TAG.sub("", html)
+
+
 def _raw_strings(data):
     if isinstance(data, str):
-        yield strip_tags(data) if "<" in data else data
+        yield _without_tags(data) if "<" in data else data
     elif isinstance(data, dict):
         # A block is {"type", "value", "id"}: only its value holds text.
         yield from _raw_strings(
@@ -95,7 +109,7 @@ def _page_fields(page):
         return {"date": page.date, "text": "\n".join([page.lead, _stream_text(page.body)])}
     return {
         "date": page.first_published_at.date() if page.first_published_at else None,
-        "text": strip_tags(page.intro),
+        "text": _without_tags(page.intro),
     }
 
 
@@ -114,6 +128,25 @@ def _attachment_texts(page_ids):
     return {page_id: "\n".join(parts) for page_id, parts in texts.items()}
 
 
+def _page_urls(pages):
+    """Each page's URL: its parent's and its slug. ``get_url`` reverses
+    Wagtail's serve URL page by page; the pages of a list share their parent,
+    whose URL is worked out once."""
+    if not getattr(settings, "WAGTAIL_APPEND_SLASH", True):
+        return {page.pk: page.get_url() or "" for page in pages}
+    parent_urls = {
+        parent.path: parent.get_url()
+        for parent in Page.objects.filter(
+            path__in={page.path[: -Page.steplen] for page in pages}
+        ).select_related("locale")
+    }
+    urls = {}
+    for page in pages:
+        parent_url = parent_urls.get(page.path[: -Page.steplen])
+        urls[page.pk] = f"{parent_url}{page.slug}/" if parent_url else page.get_url() or ""
+    return urls
+
+
 def _build_pages(page_ids):
     """Record values and reader paths for the live, indexed pages among ``page_ids``."""
     built = {}
@@ -127,8 +160,9 @@ def _build_pages(page_ids):
     }
     attachments = _attachment_texts(page_ids)
     for model, kind in PAGE_KINDS.items():
-        pages = searchable_pages(model).filter(pk__in=page_ids)
-        for page in pages.select_related("locale"):
+        pages = list(searchable_pages(model).filter(pk__in=page_ids).select_related("locale"))
+        urls = _page_urls(pages) if pages else {}
+        for page in pages:
             row = audiences.get(page.pk)
             unit = row.unit if row else None
             fields = _page_fields(page)
@@ -138,7 +172,7 @@ def _build_pages(page_ids):
                 "title": page.title,
                 "number": fields.get("number", ""),
                 "number_value": fields.get("number_value"),
-                "url": page.get_url() or "",
+                "url": urls[page.pk],
                 "unit": unit,
                 "unit_path": row.unit_path if row else "",
                 "unit_name": unit.name if unit else "",
