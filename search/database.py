@@ -8,21 +8,33 @@ matching with its diacritics, then date. No stemming and no relevance scoring
 beyond that.
 
 Speed: on PostgreSQL a GIN index of the folded words (migration 0004) finds
-the rows holding every word, and each search reads those rows once, short
-columns only, for its count, facets and order (``search``); only the page's
-rows, and the newest matches checked for the words as typed, are read
-whole. SQLite scans with ``LIKE '% word %'``.
+the rows holding every word, and one of the pairs of neighbouring words
+(migration 0006) those holding a quoted phrase. A search is two queries
+(``search``): one read of the matching rows' short columns, grouped and
+ranked in the database, gives the count, the facets and the first records;
+then the page's records are read whole. SQLite scans with ``LIKE '% word %'``.
 """
 
-import datetime
-import heapq
 import html
+import itertools
 import re
-from collections import Counter
 
 from django.db import connections
-from django.db.models import BooleanField, Case, IntegerField, OuterRef, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.expressions import Col, RawSQL
+from django.db.models.functions import ExtractYear
+from django.db.models.lookups import IsNull
 
 from content_types.models.audience import ReaderRule
 
@@ -30,8 +42,10 @@ from .models import SearchRecord, SearchRecordScope
 from .text import fold, fold_numbers, parse_query, search_words
 
 SNIPPET = 160
-# Matches beyond the page checked for the words as typed (``_exact_first``).
+# Matches beyond the page checked for the words as typed (``_page``).
 EXACT_CANDIDATES = 50
+# Facet buckets returned, the largest first (years: the latest).
+FACET_SIZE = 30
 
 
 def readable(branch_path):
@@ -59,20 +73,53 @@ def _filtered(params, branch_path):
     return records
 
 
-# The words of ``folded``, a column PostgreSQL keeps with a GIN index
-# (migration 0004); not a model field, as SQLite has no such column.
-FOLDED_WORDS = "search_searchrecord.folded_words"
+def _generated(column):
+    """A column PostgreSQL keeps beside the model's (migrations 0004 and 0006),
+    not a model field as SQLite has none; named through the query's alias of
+    the records' table, so that it is right in a subquery too."""
+    field = TextField()
+    field.set_attributes_from_name(column)
+    return Col(SearchRecord._meta.db_table, field)
+
+
+class _Matches(Func):
+    """``tsvector @@ tsquery``."""
+
+    arg_joiner = " @@ "
+    template = "%(expressions)s"
+    output_field = BooleanField()
+
+
+# Words this long or longer are cut in ``folded_pairs`` (migration 0006).
+PAIR_WORD_LENGTH = 100
 
 
 def _has_words(text):
     """Records whose folded words include every word of ``text``, through the
     word index: its lexemes are exactly the words ``search_words`` puts
     between spaces, so for single words this is the ``LIKE '% w %'`` test."""
-    return RawSQL(
-        f"{FOLDED_WORDS} @@ plainto_tsquery('simple'::regconfig, %s)",
-        [text.strip()],
-        output_field=BooleanField(),
-    )
+    words = RawSQL("plainto_tsquery('simple'::regconfig, %s)", [text.strip()])
+    return _Matches(_generated("folded_words"), words)
+
+
+def _has_phrase(needle):
+    """Records whose folded text holds ``needle`` (`` w1 w2 ``, from
+    ``search_words``), through the index of neighbouring words: for two words
+    the pair is the phrase; a longer phrase is then checked as written on the
+    few records holding all its pairs. A record without pairs (too long, see
+    migration 0006) is checked as written. A single word is ``_has_words``'s."""
+    words = needle.split()
+    as_written = Q(folded__contains=needle)
+    if len(words) < 2:
+        return Q()
+    if max(len(word) for word in words) >= PAIR_WORD_LENGTH:
+        return as_written
+    # Words are letters and digits only (``search.text``): nothing to quote.
+    pairs = " & ".join(f"'{first}_{second}'" for first, second in itertools.pairwise(words))
+    has_pairs = Q(_Matches(_generated("folded_pairs"), RawSQL("%s::tsquery", [pairs])))
+    if len(words) > 2:
+        has_pairs &= as_written
+    return has_pairs | (Q(IsNull(_generated("folded_pairs"), True)) & as_written)
 
 
 def _matching(records, parsed):
@@ -83,9 +130,8 @@ def _matching(records, parsed):
     words = " ".join(search_words(text) for text in [*parsed.terms, *parsed.phrases])
     if words.strip():
         records = records.filter(_has_words(words))
-    # The index has no word positions: a phrase is then checked as written.
     for phrase in parsed.phrases:
-        records = records.filter(folded__contains=search_words(phrase))
+        records = records.filter(_has_phrase(search_words(phrase)))
     return records
 
 
@@ -93,9 +139,11 @@ def _has_diacritics(word):
     return fold(word) != word.lower()
 
 
-def _rank(parsed):
-    """The rank from the short columns: the document number matching (8), the
-    words in the title (3), else 0 (``_exact_first`` may raise it to 1)."""
+def _rank(parsed, exact=None):
+    """A record's rank: the document number matching (8), the words in the
+    title (3), the words as typed (1, with ``exact``: ``_exact_match``), else 0."""
+    if parsed.is_empty:
+        return Value(0, output_field=IntegerField())
     number_match = Q()
     for word in parsed.terms:
         number_match &= Q(folded_number__contains=search_words(word))
@@ -105,6 +153,8 @@ def _rank(parsed):
     whens = [When(title_match, then=Value(3))]
     if parsed.terms:
         whens.insert(0, When(number_match, then=Value(8)))
+    if exact is not None:
+        whens.append(When(exact, then=Value(1)))
     return Case(*whens, default=Value(0), output_field=IntegerField())
 
 
@@ -121,10 +171,8 @@ def _exact_match(parsed):
     return exact
 
 
-def _order(row):
-    """Rank, then the newest first, of ``matching`` rows."""
-    _pk, object_id, date, rank = row[:4]
-    return (-rank, -(date or datetime.date.min).toordinal(), -object_id)
+# Rank, then the newest first (no date last).
+ORDER = ["-rank", F("date").desc(nulls_last=True), "-object_id", "-pk"]
 
 
 def _needle_pattern(needle):
@@ -162,83 +210,74 @@ def _highlight(record, parsed):
     return None
 
 
-def _facets(rows):
-    """Facet buckets from ``(kind, document_type, unit_id, date)`` rows, in one pass."""
-    counters = {name: Counter() for name in ("kind", "document_type", "unit", "year")}
-    for kind, document_type, unit_id, date in rows:
-        counters["kind"][kind] += 1
-        if document_type:
-            counters["document_type"][document_type] += 1
-        if unit_id:
-            counters["unit"][unit_id] += 1
-        if date:
-            counters["year"][date.year] += 1
+# One read of the matching rows: the facet buckets (the kinds' add up to the
+# count), then the first ``{first}`` rows in rank order.
+SCAN_SQL = """
+WITH matching AS ({matching})
+SELECT 'kind', kind, CAST(NULL AS bigint), COUNT(*) FROM matching GROUP BY kind
+UNION ALL SELECT 'document_type', document_type, NULL, COUNT(*) FROM matching
+    WHERE document_type <> '' GROUP BY document_type
+UNION ALL SELECT 'unit', NULL, unit_id, COUNT(*) FROM matching
+    WHERE unit_id IS NOT NULL GROUP BY unit_id
+UNION ALL SELECT 'year', NULL, "year", COUNT(*) FROM matching
+    WHERE "year" IS NOT NULL GROUP BY "year"
+UNION ALL SELECT 'first', NULL, id, 0 FROM (
+    SELECT id FROM matching
+    ORDER BY "rank" DESC, "date" DESC NULLS LAST, object_id DESC, id DESC LIMIT {first}
+) AS first_rows
+"""
+
+
+def _scan(records, parsed, first):
+    """The count, the facet buckets and the ids of the first ``first`` records
+    by rank (``_rank``, from the short columns), in one query."""
+    columns = records.annotate(year=ExtractYear("date"), rank=_rank(parsed)).values(
+        "id", "kind", "document_type", "unit_id", "year", "rank", "date", "object_id"
+    )
+    sql, params = columns.query.sql_with_params()
+    buckets = {name: {} for name in ("kind", "document_type", "unit", "year", "first")}
+    with connections[records.db].cursor() as cursor:
+        cursor.execute(SCAN_SQL.format(matching=sql, first=int(first)), params)
+        for name, text, number, count in cursor.fetchall():
+            buckets[name][text if number is None else int(number)] = count
+    first_ids = list(buckets.pop("first"))
     facets = {
-        name: sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))[:30]
-        for name, counter in counters.items()
+        name: sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))[:FACET_SIZE]
+        for name, counter in buckets.items()
     }
-    facets["year"] = sorted(counters["year"].items(), reverse=True)[:30]
-    return facets
+    facets["year"] = sorted(buckets["year"].items(), reverse=True)[:FACET_SIZE]
+    return sum(buckets["kind"].values()), facets, first_ids
 
 
-def _page(records):
-    """The page's records read whole, but for the folded text it never shows."""
-    return records.defer("folded")
-
-
-def _exact_first(ranked, others, start, end, exact):
-    """The page when the words as typed (``_exact_match``) rank above the
-    other matches after the number and title matches (``ranked``): checked
-    on the page's share of the ``others`` and ``EXACT_CANDIDATES`` more, the
-    newest, read whole in the page's one query. An exact match older than
-    those ranks by its date. Returns the page's ids and the records read, by id."""
-    count = max(0, end - len(ranked)) + EXACT_CANDIDATES
-    candidates = heapq.nsmallest(count, others, key=_order)
-    wanted = [row[0] for row in ranked[start:end]] + [row[0] for row in candidates]
-    flag = Case(When(exact, then=Value(1)), default=Value(0), output_field=IntegerField())
-    records = _page(SearchRecord.objects.filter(pk__in=wanted)).annotate(exact=flag)
-    by_id = {r.pk: r for r in records}
-    ordered = sorted(candidates, key=lambda row: -by_id[row[0]].exact)  # stable: by date
-    page_ids = [row[0] for row in [*ranked, *ordered][start:end]]
-    return page_ids, by_id
+def _page(first_ids, parsed, start, end):
+    """The records from ``start`` to ``end`` in rank order among ``first_ids``,
+    read whole but for the folded text, in one query. With diacritics in the
+    query, those not matching the number or title rank first when they hold
+    the words as typed (checked in the text of these few records only: an
+    exact match older than those ranks by its date)."""
+    records = SearchRecord.objects.filter(pk__in=first_ids).defer("folded")
+    ranked = records.annotate(rank=_rank(parsed, _exact_match(parsed))).order_by(*ORDER)
+    return list(ranked[start:end])
 
 
 def matching(params, branch_path):
-    """The main query: ``(pk, object_id, date, rank, kind, document_type,
-    unit_id)`` of every row the reader may read that matches ``params``."""
-    records = _matching(_filtered(params, branch_path), params.parsed)
-    if params.parsed.is_empty:
-        rank = Value(0, output_field=IntegerField())
-    else:
-        rank = _rank(params.parsed)
-    return records.annotate(rank=rank).values_list(
-        "pk", "object_id", "date", "rank", "kind", "document_type", "unit_id"
-    )
+    """The records the reader may read that match ``params``: what the count,
+    the facets and the page are read from."""
+    return _matching(_filtered(params, branch_path), params.parsed)
 
 
 def search(params, branch_path):
-    """The fallback's ``(count, hits, facets)``, shaped as ``engine.search``'s.
-
-    One scan of the matching rows gives the count, the facets and each row's
-    rank (short columns only: ``_rank``); the rows are ordered here, and the
-    page's rows are then read whole by id, in one query. On PostgreSQL the
-    words are looked up in the word index (migration 0004), so a search reads
-    only the rows that hold them, and not their long text.
+    """The fallback's ``(count, hits, facets)``, shaped as ``engine.search``'s:
+    two queries, one read of the matching rows' short columns for the count,
+    the facets and the first records by rank (``_scan``), and the page's
+    records (``_page``). On PostgreSQL the words are looked up in the word
+    index (migration 0004) and phrases in the pair index (0006).
     """
-    rows = list(matching(params, branch_path))
     start = (params.page - 1) * params.page_size
     end = start + params.page_size
-    # Number and title matches first, then the others; only the first of
-    # those are put in order.
-    ranked = sorted((row for row in rows if row[3] >= 3), key=_order)
-    others = [row for row in rows if row[3] < 3]
-    exact = _exact_match(params.parsed)
-    if exact is None or end <= len(ranked):
-        newest = heapq.nsmallest(max(0, end - len(ranked)), others, key=_order)
-        page_ids = [row[0] for row in [*ranked, *newest][start:end]]
-        by_id = _page(SearchRecord.objects.all()).in_bulk(page_ids)
-    else:
-        page_ids, by_id = _exact_first(ranked, others, start, end, exact)
+    # With diacritics, EXACT_CANDIDATES more for the words as typed (``_page``).
+    extra = 0 if _exact_match(params.parsed) is None else EXACT_CANDIDATES
+    count, facets, first_ids = _scan(matching(params, branch_path), params.parsed, end + extra)
     hits = [
         {
             "kind": r.kind,
@@ -250,13 +289,9 @@ def search(params, branch_path):
             "unit_name": r.unit_name,
             "highlight": _highlight(r, params.parsed),
         }
-        for r in (by_id[pk] for pk in page_ids)
+        for r in _page(first_ids, params.parsed, start, end)
     ]
-    facet_rows = [
-        (kind, document_type, unit_id, date)
-        for _pk, _o, date, _r, kind, document_type, unit_id in rows
-    ]
-    return len(rows), hits, _facets(facet_rows)
+    return count, hits, facets
 
 
 def suggest(prefix, branch_path, locale, size=8):
