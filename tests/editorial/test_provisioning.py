@@ -1,8 +1,8 @@
 from django.contrib.auth.models import Group
-from wagtail.models import GroupPagePermission, Page, Site
+from wagtail.models import Collection, GroupPagePermission, Page, Site
 
-from editorial.models import BoardRole
-from editorial.provisioning import add_board_member, provision_board
+from editorial.models import BoardRole, Unit, UnitLevel
+from editorial.provisioning import add_board_member, provision_board, provision_boards
 
 
 def test_board_provisions_home_page_collection_and_groups(unit_tree):
@@ -62,3 +62,29 @@ def test_branch_board_home_page_sits_under_grassroots_home(unit_tree, board_user
     assert not unit_tree.grassroots.home_page.permissions_for_user(user).can_edit()
     add_board_member(unit_tree.branch, user, BoardRole.EDITOR)
     assert user.board_memberships.count() == 1
+
+
+def test_boards_provisioned_in_bulk_keep_collections_sorted_by_name(unit_tree):
+    grassroots = unit_tree.district.add_child(
+        instance=Unit(name="Đảng bộ mới", code="DT-NEW", level=UnitLevel.GRASSROOTS)
+    )
+    provision_board(grassroots)
+    branches = [
+        grassroots.add_child(instance=Unit(name=name, code=f"DT-NEW-{n}", level=UnitLevel.BRANCH))
+        for n, name in enumerate(["Chi bộ C", "Chi bộ A", "Chi bộ B"])
+    ]
+    provision_boards(branches)
+    # One more later, the one-at-a-time way, sorts in among them.
+    late = grassroots.add_child(
+        instance=Unit(name="Chi bộ AB", code="DT-NEW-9", level=UnitLevel.BRANCH)
+    )
+    provision_board(late)
+
+    grassroots.refresh_from_db()
+    children = grassroots.collection.get_children()
+    assert [c.name for c in children] == ["Chi bộ A", "Chi bộ AB", "Chi bộ B", "Chi bộ C"]
+    for branch in [*branches, late]:
+        branch.refresh_from_db()
+        assert branch.collection.get_parent().pk == grassroots.collection_id
+        assert branch.collection.name == branch.name
+    assert Collection.find_problems() == ([], [], [], [], [])
