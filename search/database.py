@@ -183,6 +183,17 @@ def _needle_pattern(needle):
     return rf"\b{body}\b"
 
 
+def _spans_before(pattern, folded, end):
+    """``pattern``'s matches in ``folded`` starting before ``end``: a long text
+    is not read past the snippet."""
+    spans = []
+    for match in pattern.finditer(folded):
+        if match.start() >= end:
+            break
+        spans.append(match.span())
+    return spans
+
+
 def _highlight(record, parsed):
     needles = [fold(p) for p in parsed.phrases] + [fold(w) for w in parsed.terms]
     if not needles:
@@ -190,14 +201,12 @@ def _highlight(record, parsed):
     patterns = [re.compile(_needle_pattern(needle)) for needle in needles]
     for original in (record.text, record.attachment_text, record.title):
         folded = fold(original)
-        spans = []
-        for pattern in patterns:
-            spans += [(m.start(), m.end()) for m in pattern.finditer(folded)]
-        if not spans:
+        found = [match.start() for match in (p.search(folded) for p in patterns) if match]
+        if not found:
             continue
-        first = min(start for start, _end in spans)
-        begin = max(0, first - SNIPPET // 3)
+        begin = max(0, min(found) - SNIPPET // 3)
         end = min(len(original), begin + SNIPPET)
+        spans = [span for pattern in patterns for span in _spans_before(pattern, folded, end)]
         parts, cursor = [], begin
         for start, stop in sorted(spans):
             if start < cursor or stop > end:
