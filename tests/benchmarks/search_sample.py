@@ -60,7 +60,8 @@ class ArchiveSample:
 
 
 def _sample_ids(queryset, rng, count):
-    ids = list(queryset.values_list("pk", flat=True))
+    # In id order: the same seed draws the same rows after a rebuild rewrote them.
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     return rng.sample(ids, min(count, len(ids)))
 
 
