@@ -128,6 +128,7 @@ function App({ initialSettings, initialSession, initialExpired }) {
     setToken(next.token);
     await store.put("session", next);
     await store.put("lastUser", answer.user.username);
+    await store.remove("expired");
     setExpired(false);
     setSession(next);
     location.hash = "#/";
@@ -158,9 +159,10 @@ async function start() {
   applySettings(settings);
   const session = await store.get("session");
   if (session) setToken(session.token);
-  // A refusal the member has not seen yet (the app was reloaded or closed).
+  // A refused sign-in is remembered until the member signs in again: however
+  // often the app is reopened before that (or a page being left, whose
+  // requests were refused too, got there first), it says why.
   const expired = !session && Boolean(await store.get("expired"));
-  await store.remove("expired");
   if (expired) location.hash = "#/dang-nhap";
   const mount = document.getElementById("reader");
   mount.textContent = "";

@@ -17,12 +17,20 @@ export async function get(name, fallback = null) {
   return value === undefined ? fallback : value;
 }
 
+// Settled when the write is committed, not merely accepted: the app may be
+// reloaded right after (a refused sign-in is remembered across the reload).
+async function write(change) {
+  const tx = (await database).transaction("kv", "readwrite");
+  change(tx.store);
+  await tx.done;
+}
+
 export async function put(name, value) {
-  return (await database).put("kv", value, name);
+  return write((kv) => kv.put(value, name));
 }
 
 export async function remove(name) {
-  return (await database).delete("kv", name);
+  return write((kv) => kv.delete(name));
 }
 
 export async function markRead(id) {
