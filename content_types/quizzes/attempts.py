@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -28,12 +28,12 @@ from editorial.models import Member
 
 from ..errors import ErrorCode, ServiceError
 from ..models.audience import reader_branch_path
-from ..models.question_bank import QuizChoice, QuizQuestion
 from ..models.quiz_attempts import QuizAttempt
 from ..signals import attempt_submitted
 from .deadlines import GRACE, attempt_end, format_time, is_late
 from .drawing import draw_questions
 from .eligibility import check_attempts_left, check_reader, check_window
+from .storage import read_attempt, read_bank, store_closing
 
 MAX_KEY_LENGTH = QuizAttempt._meta.get_field("submission_key").max_length
 
@@ -81,29 +81,15 @@ def start_attempt(quiz, user, *, now=None):
     raise refusal
 
 
-#: An attempt with the only fields of its quiz that its rules read (not the
-#: page's forty columns): timing, pass mark, and whether it is a contest.
-ATTEMPT_FIELDS = (
-    *(field.name for field in QuizAttempt._meta.concrete_fields),
-    "quiz__closes_at",
-    "quiz__pass_mark",
-    "quiz__is_contest",
-)
-
-
 def attempt_for(user, attempt_id):
     """The attempt ``attempt_id`` if it is ``user``'s own; ServiceError not_found
-    otherwise (another member's attempt does not exist for them)."""
+    otherwise (another member's attempt does not exist for them). Its quiz has
+    only the fields its rules read (not the page's forty columns)."""
     if reader_branch_path(user) is None:
         raise ServiceError(
             ErrorCode.NOT_MEMBER, gettext("Only active party members can take quizzes.")
         )
-    attempt = (
-        QuizAttempt.objects.select_related("quiz")
-        .only(*ATTEMPT_FIELDS)
-        .filter(pk=attempt_id, member_id=user.member.pk)
-        .first()
-    )
+    attempt = read_attempt(attempt_id, user.member.pk)
     if attempt is None:
         raise ServiceError(ErrorCode.NOT_FOUND, gettext("No such attempt."))
     return attempt
@@ -129,30 +115,15 @@ class QuestionView:
     multiple: bool = False
 
 
-#: What answering, scoring and corrections read of a drawn question and its choices.
-BANK_FIELDS = ("question_id", "text", "is_correct", "question__text", "question__explanation")
-
-
 def drawn_questions(attempt):
-    """``({question_id: QuizQuestion}, {choice_id: QuizChoice})``: the drawn
+    """``({question_id: BankQuestion}, {choice_id: BankChoice})``: the drawn
     questions still in the bank and all their choices (the drawn ones and the
-    correct ones); one query, none for an attempt just scored (the bank it was
-    scored with)."""
+    correct ones); one query (``storage.read_bank``), none for an attempt just
+    scored (the bank it was scored with)."""
     scored_with = getattr(attempt, "_scored_with", None)
     if scored_with is not None:
         return scored_with
-    question_ids = [item["question"] for item in attempt.drawn]
-    choices = (
-        QuizChoice.objects.filter(question_id__in=question_ids)
-        .select_related("question")
-        .only(*BANK_FIELDS)
-        .order_by()
-    )
-    choices = {choice.pk: choice for choice in choices}
-    questions = {choice.question_id: choice.question for choice in choices.values()}
-    if missing := [pk for pk in question_ids if pk not in questions]:
-        questions.update(QuizQuestion.objects.in_bulk(missing))  # one without choices
-    return questions, choices
+    return read_bank([item["question"] for item in attempt.drawn])
 
 
 def attempt_questions(attempt):
@@ -373,18 +344,8 @@ def _close(attempt, quiz, now, *, key="", expired=False, if_answers=None):
     )
     attempt.submission_key = key
     attempt.expired = expired
-    rows = QuizAttempt.objects.filter(pk=attempt.pk)
-    if if_answers is not None:
-        # Still open, with the answers read, and in time by the quiz as it is
-        # now (an editor may have closed it earlier since it was read).
-        limit = now - GRACE
-        in_time = QuizAttempt.objects.filter(pk=OuterRef("pk")).filter(
-            Q(quiz__closes_at__isnull=True) | Q(quiz__closes_at__gte=limit)
-        )
-        rows = rows.filter(
-            Exists(in_time), submitted_at__isnull=True, answers=if_answers, deadline__gte=limit
-        )
-    if not rows.update(**{field: getattr(attempt, field) for field in CLOSING_FIELDS}):
+    if_open = None if if_answers is None else (if_answers, now - GRACE)
+    if not store_closing(attempt, CLOSING_FIELDS, if_open=if_open):
         return False
     attempt._scored_with = bank  # the corrections shown with the result
     attempt_submitted.send(sender=QuizAttempt, attempt=attempt)

@@ -79,6 +79,8 @@ def complete_with_final_quiz(attempt):
     quiz as their final quiz: apply the rule to its member in each of them."""
     if not attempt.passed or attempt.submitted_at is None:
         return
+    if getattr(attempt, "quiz_ends_a_module", None) is False:
+        return  # read with the attempt (content_types.quizzes.storage): no module to look up
     # Most quizzes end no module: a narrow query says so (no page columns).
     module_ids = list(
         StudyModule.objects.filter(final_quiz_id=attempt.quiz_id).values_list("pk", flat=True)
