@@ -16,7 +16,7 @@ poolers in transaction mode working; this deployment has none).
 instance from its part of a row, converted as the ORM converts them.
 """
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.postgresql.base import ServerBindingCursor
 
 #: psycopg prepares a statement when asked, or once run this many times;
@@ -41,15 +41,16 @@ class PreparingCursor(ServerBindingCursor):
 def prepared_cursor():
     """A cursor (use it in ``with``) whose statements PostgreSQL prepares once
     per connection; an ordinary cursor on other databases."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    connection.ensure_connection()
-    raw = connection.connection
+    database = connections[DEFAULT_DB_ALIAS]  # once, not through the proxy each time
+    if database.vendor != "postgresql":
+        return database.cursor()
+    database.ensure_connection()
+    raw = database.connection
     if raw.prepare_threshold is None:
         raw.prepare_threshold = ONLY_WHEN_ASKED
     cursor = PreparingCursor(raw)
-    cursor.logged = connection.queries_logged
-    return connection._prepare_cursor(cursor)
+    cursor.logged = database.queries_logged
+    return database._prepare_cursor(cursor)
 
 
 class Columns:
@@ -80,10 +81,11 @@ class Columns:
         values = list(row[start:end])
         if values[self.pk_index] is None:
             return None, end
+        database = connections[DEFAULT_DB_ALIAS]
         for position, column, converters in self.converters:
             for convert in converters:
-                values[position] = convert(values[position], column, connection)
-        return self.model.from_db(connection.alias, self.attnames, values), end
+                values[position] = convert(values[position], column, database)
+        return self.model.from_db(database.alias, self.attnames, values), end
 
 
 def db_value(model, name, value):

@@ -218,3 +218,17 @@ def test_a_quiz_named_a_modules_final_quiz_completes_it_at_the_next_pass(
 
     submit_over_http(client, attempts[late], bearer(late), answers=right_answers(attempts[late]))
     assert ModuleCompletion.objects.filter(module=module, member=late.member).exists()
+
+
+def test_choice_ids_as_strings_and_a_key_with_spaces_are_accepted_as_before(
+    client, readers, unit_tree
+):
+    """Choice ids sent as strings are not the usual body the view reads by
+    itself: the serializer checks and accepts them; a key is trimmed either way."""
+    quiz = open_quiz(unit_tree)
+    user = readers["branch"]
+    attempt = quizzes.start_attempt(quiz, user)
+    answers = {q: [str(c) for c in chosen] for q, chosen in right_answers(attempt).items()}
+    response = submit_over_http(client, attempt, bearer(user), key="  phone 1  ", answers=answers)
+    assert response.status_code == 200 and response.json()["score"] == 3
+    assert QuizAttempt.objects.get(pk=attempt.pk).submission_key == "phone 1"
