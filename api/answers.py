@@ -37,7 +37,8 @@ from .conditional import (
     not_modified_response,
 )
 from .exceptions import ApiError
-from .representation import reader_rich_text, unit_summary
+from .representation import reader_rich_text
+from .summaries import unit_summary
 from .visibility import audience_key, readable_pages
 
 

@@ -7,15 +7,14 @@ caller may read), never rebuilds it from ``Model.objects``. Bad values raise
 
 import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Q, When
+from django.db.models import Case, When
 from django.utils.translation import gettext as _
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.search.backends import get_search_backend
 
-from content_types.models import DocumentStatus, NewsArticle, NewsCategory, PartyDocument
+from content_types.models import DocumentStatus, NewsCategory, PageAudience
 from content_types.models.audience import in_unit_feed
 from content_types.symbols import DocumentType
 from editorial.models import Unit
@@ -189,46 +188,36 @@ class UnitFeedFilter(BaseFilterBackend):
 class ContentFieldsFilter(BaseFilterBackend):
     """``category`` (news), ``document_type`` and ``status`` (documents) and a date
     range ``date_from``/``date_to`` on the date readers see: a news item's date,
-    a document's issue date, otherwise the first publication."""
+    a document's issue date, otherwise the first publication. The reader index
+    holds each (``UnitContentPage.reader_facets``)."""
 
     def filter_queryset(self, request, queryset, view):
-        return self.narrow(request, queryset, queryset.model)
-
-    def narrow(self, request, queryset, model):
-        """``model``: the one page type listed, when known (a date range then
-        reads that type's date alone)."""
-        get = request.GET
-        if "category" in get:
-            category = choice_parameter(request, "category", NewsCategory.values)
-            queryset = queryset.filter(
-                pk__in=NewsArticle.objects.filter(category=category).values("pk")
-            )
-        if "document_type" in get:
-            kind = choice_parameter(request, "document_type", DocumentType.values)
-            queryset = queryset.filter(
-                pk__in=PartyDocument.objects.filter(document_type=kind).values("pk")
-            )
-        if "status" in get:
-            status = choice_parameter(request, "status", DocumentStatus.values)
-            queryset = queryset.filter(
-                pk__in=PartyDocument.objects.filter(status=status).values("pk")
-            )
-        for name, lookup in (("date_from", "gte"), ("date_to", "lte")):
-            if name in get:
-                value = date_parameter(request, name)
-                queryset = queryset.filter(_reader_date(lookup, value, model))
-        return queryset
+        asked = reader_filters(request)
+        if not asked:
+            return queryset
+        rows = narrow_index(PageAudience.objects.all(), asked)
+        return queryset.filter(pk__in=rows.values("page_id"))
 
 
-def _reader_date(lookup, value, model=None):
-    news = Q(pk__in=NewsArticle.objects.filter(**{f"date__{lookup}": value}).values("pk"))
-    documents = Q(
-        pk__in=PartyDocument.objects.filter(**{f"issued_on__{lookup}": value}).values("pk")
-    )
-    if model is not None and issubclass(model, NewsArticle):
-        return news
-    if model is not None and issubclass(model, PartyDocument):
-        return documents
-    types = ContentType.objects.get_for_models(NewsArticle, PartyDocument).values()
-    others = ~Q(content_type__in=list(types)) & Q(**{f"first_published_at__date__{lookup}": value})
-    return news | documents | others
+def reader_filters(request):
+    """``(column of the reader index, lookup, value)`` of each filter asked, checked."""
+    get = request.GET
+    asked = []
+    for name, column, choices in (
+        ("category", "news_category", NewsCategory.values),
+        ("document_type", "document_type", DocumentType.values),
+        ("status", "document_status", DocumentStatus.values),
+    ):
+        if name in get:
+            asked.append((column, "exact", choice_parameter(request, name, choices)))
+    for name, lookup in (("date_from", "gte"), ("date_to", "lte")):
+        if name in get:
+            asked.append(("reader_date", lookup, date_parameter(request, name)))
+    return asked
+
+
+def narrow_index(rows, asked):
+    """Rows of the reader index (``PageAudience``) that pass ``reader_filters``."""
+    for column, lookup, value in asked:
+        rows = rows.filter(**{f"{column}__{lookup}": value})
+    return rows

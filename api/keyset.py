@@ -59,5 +59,9 @@ def continue_after(queryset, after):
 def capped_count(queryset):
     """``(count, capped)``: exact up to COUNT_CAP rows, then COUNT_CAP and True."""
     # Unordered: the database stops at the cap instead of sorting everything first.
-    count = queryset.order_by()[: COUNT_CAP + 1].count()
+    return capped(queryset.order_by()[: COUNT_CAP + 1].count())
+
+
+def capped(count):
+    """``(count, capped)`` of a count taken up to COUNT_CAP + 1 rows."""
     return min(count, COUNT_CAP), count > COUNT_CAP

@@ -60,7 +60,9 @@ from .filters import (
     ContentFieldsFilter,
     UnitFeedFilter,
     boolean_parameter,
+    narrow_index,
     parse_window,
+    reader_filters,
     unit_parameter,
     whole_number,
 )
@@ -68,7 +70,8 @@ from .keyset import NEWEST_FIRST, capped_count, continue_after, cursor_of, parse
 from .locales import reader_locale
 from .reader_fields import LESSON_FIELDS, MODULE_FIELDS, QUIZ_FIELDS
 from .reading import opened_by_reader
-from .representation import page_detail, page_summaries, translations_of
+from .representation import page_detail, translations_of
+from .summaries import indexed_window, summaries
 from .visibility import audience_key, readable_pages, visible_documents
 
 # The fields ``?fields=`` may ask for, per type (Wagtail reads ``api_fields``
@@ -305,15 +308,19 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
             return cached
         if "search" in request.GET:
             return self._search_listing(request, validators)
-        queryset = self._indexed_listing(request)
-        if queryset is None:
-            queryset = self.get_queryset()
-            self.check_query_parameters(queryset)
-            queryset = self.filter_queryset(queryset)
         after = parse_after(request)
+        offset, limit = parse_window(request)
+        indexed = self._indexed_listing(request)
+        if indexed is not None:
+            data, rows, total, capped = indexed_window(
+                indexed, request, offset=offset, limit=limit, after=after
+            )
+            return self._respond_window(request, data, rows, total, capped, validators)
+        queryset = self.get_queryset()
+        self.check_query_parameters(queryset)
+        queryset = self.filter_queryset(queryset)
         if "order" not in request.GET:
             queryset = queryset.order_by(*NEWEST_FIRST)
-        offset, limit = parse_window(request)
         total, capped = capped_count(queryset)
         if after:
             queryset = continue_after(queryset, after)
@@ -325,11 +332,17 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
         else:
             window = queryset.values_list("pk", "first_published_at")
             rows = list(window[offset : offset + limit + 1])
-            data = page_summaries([pk for pk, _published in rows[:limit]], request)
+            data = summaries([pk for pk, _published in rows[:limit]], request)
+        return self._respond_window(request, data, rows, total, capped, validators)
+
+    def _respond_window(self, request, data, rows, total, capped, validators):
+        """``rows``: ``(id, published)`` of each item read, one more than asked
+        when more follow (``data`` has the asked ones at most)."""
+        limit = parse_window(request)[1]
         meta = {"total_count": total, "total_count_capped": capped, "next": None}
         if len(rows) > limit and "order" not in request.GET:
             meta["next"] = cursor_of(*reversed(rows[limit - 1]))
-        return self._respond(request, {"meta": meta, "items": data}, validators)
+        return self._respond(request, {"meta": meta, "items": data[:limit]}, validators)
 
     def _indexed_listing(self, request):
         """The same listing read from the reader index alone (``reader_index``:
@@ -356,7 +369,7 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
         if "unit" in get:
             subtree = boolean_parameter(request, "subtree")
             rows = rows.filter(in_indexed_feed(unit_parameter(request), subtree=subtree))
-        return ContentFieldsFilter().narrow(request, rows, models[0] if models else None)
+        return narrow_index(rows, reader_filters(request))
 
     @staticmethod
     def _listing_version(request):
@@ -389,7 +402,7 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
             pages = {page.pk: page for page in self.get_queryset().filter(pk__in=window)}
             data = self.get_serializer([pages[pk] for pk in window], many=True).data
         else:
-            data = page_summaries(window, request)
+            data = summaries(window, request)
         return self._respond(
             request, {"meta": {"total_count": len(ids)}, "items": data}, validators, keep=False
         )

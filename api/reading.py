@@ -25,7 +25,7 @@ from readership.history import reading_history
 
 from .exceptions import BadParameter
 from .filters import parse_window
-from .representation import type_label
+from .summaries import type_label
 from .visibility import readable_pages
 
 PREFETCH_HEADERS = ("Purpose", "Sec-Purpose")

@@ -1,17 +1,12 @@
-"""Compact page representations for reader apps, built in a fixed number of queries.
+"""Page details for reader apps: the listing item (``summaries``) plus the body.
 
-A listing of 20 or 100 items costs the same handful of queries: one per page
-type present (news, documents), one for the owning units and two for image
-renditions, whatever the number of items. Details render the StreamField body
-as structured JSON, with rich text expanded and links made absolute.
+Details render the StreamField body as structured JSON, with rich text
+expanded and links made absolute.
 """
 
 import re
 
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from wagtail.images import get_image_model
-from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
 from content_types.blocks import (
@@ -34,10 +29,8 @@ from readaloud.models import PageAudio
 from readaloud.script import SPOKEN_PAGE_TYPES
 
 from .locales import is_fallback
+from .summaries import Items, row_of_page
 from .visibility import readable_pages
-
-THUMBNAIL = "fill-480x270|format-jpeg"
-LARGE = "max-1200x1200|format-jpeg"
 
 _RELATIVE_LINK = re.compile(r'(href|src)="/(?!/)')
 
@@ -45,144 +38,6 @@ _RELATIVE_LINK = re.compile(r'(href|src)="/(?!/)')
 def absolute_links(html, request):
     base = request.build_absolute_uri("/")
     return _RELATIVE_LINK.sub(lambda match: f'{match.group(1)}="{base}', html)
-
-
-def type_label(content_type_id):
-    return ContentType.objects.get_for_id(content_type_id).model_class()._meta.label
-
-
-def _image(image, request):
-    if image is None:
-        return None
-    thumbnail, large = image.get_rendition(THUMBNAIL), image.get_rendition(LARGE)
-    return {
-        "id": image.pk,
-        "title": image.title,
-        "thumbnail": request.build_absolute_uri(thumbnail.url),
-        "url": request.build_absolute_uri(large.url),
-        "width": large.width,
-        "height": large.height,
-    }
-
-
-def _specifics(pages):
-    """The news and document rows of ``pages`` (by id), one query per type."""
-    by_type = {}
-    for page in pages:
-        by_type.setdefault(page.content_type_id, []).append(page.pk)
-    news_type = ContentType.objects.get_for_model(NewsArticle).pk
-    documents_type = ContentType.objects.get_for_model(PartyDocument).pk
-    specific = {}
-    if news_type in by_type:
-        for article in NewsArticle.objects.filter(pk__in=by_type[news_type]).only(
-            "lead", "date", "category", "featured_image_id"
-        ):
-            specific[article.pk] = article
-    if documents_type in by_type:
-        for document in PartyDocument.objects.filter(pk__in=by_type[documents_type]).only(
-            "number", "document_type", "status", "issued_on", "summary"
-        ):
-            specific[document.pk] = document
-    return specific
-
-
-def _units(pages):
-    return {
-        row.page_id: row.unit
-        for row in PageAudience.objects.filter(page_id__in=[p.pk for p in pages]).select_related(
-            "unit"
-        )
-    }
-
-
-def _images(specific):
-    ids = {getattr(obj, "featured_image_id", None) for obj in specific.values()} - {None}
-    if not ids:
-        return {}
-    images = get_image_model().objects.filter(pk__in=ids).prefetch_renditions(THUMBNAIL, LARGE)
-    return {image.pk: image for image in images}
-
-
-def unit_summary(unit):
-    if unit is None:
-        return None
-    return {"id": unit.pk, "code": unit.code, "name": unit.name}
-
-
-def page_summary(page, specific, unit, images, request):
-    """The listing item: small, with everything a list row shows."""
-    item = {
-        "id": page.pk,
-        "type": type_label(page.content_type_id),
-        "detail_url": request.build_absolute_uri(reverse("api_v2:pages:detail", args=[page.pk])),
-        "html_url": _html_url(page, request),
-        "title": page.title,
-        "summary": page.search_description,
-        "date": page.first_published_at.date().isoformat() if page.first_published_at else None,
-        "last_published_at": page.last_published_at.isoformat()
-        if page.last_published_at
-        else None,
-        "unit": unit_summary(unit),
-        "image": None,
-        "locale": page.locale.language_code,
-        # The Vietnamese original mirrored into another language: not translated yet.
-        "fallback": is_fallback(page, page.locale.language_code),
-    }
-    if isinstance(specific, NewsArticle):
-        item.update(
-            summary=specific.lead,
-            date=specific.date.isoformat(),
-            category=specific.category,
-            image=_image(images.get(specific.featured_image_id), request),
-        )
-    elif isinstance(specific, PartyDocument):
-        item.update(
-            summary=specific.summary,
-            date=specific.issued_on.isoformat(),
-            number=specific.number,
-            document_type=specific.document_type,
-            status=specific.status,
-        )
-    return item
-
-
-def _html_url(page, request):
-    # The site's own address (from the cached site root paths): no Site query
-    # per request, and the canonical link rather than the API's host.
-    return page.get_full_url()
-
-
-LISTING_PAGE_FIELDS = (
-    "id",
-    "title",
-    "content_type_id",
-    "url_path",
-    "search_description",
-    "first_published_at",
-    "last_published_at",
-    "path",
-    "depth",
-    "alias_of_id",
-    "locale__language_code",
-)
-
-
-def page_summaries(page_ids, request):
-    """Listing items for ``page_ids``, in that order, in a constant number of queries."""
-    pages = {
-        p.pk: p
-        for p in Page.objects.filter(pk__in=page_ids)
-        .select_related("locale")
-        .only(*LISTING_PAGE_FIELDS)
-    }
-    ordered = [pages[pk] for pk in page_ids if pk in pages]
-    specific = _specifics(ordered)
-    units = _units(ordered)
-    images = _images(specific)
-    return [
-        page_summary(page, specific.get(page.pk), units.get(page.pk), images, request)
-        for page in ordered
-    ]
 
 
 def reader_rich_text(html, request, readable_ids):
@@ -220,7 +75,7 @@ def page_detail(page, request, files):
     images = {}
     if isinstance(page, NewsArticle) and page.featured_image_id:
         images = {page.featured_image_id: page.featured_image}
-    item = page_summary(page, page, unit.unit if unit else None, images, request)
+    item = Items(request).item(row_of_page(page, unit.unit if unit else None), images)
     item["audience"] = unit.audience if unit else Audience.PUBLIC
     if isinstance(page, NewsArticle | PartyDocument | StudyLesson):
         item["body"] = stream_json(page.body, request)

@@ -56,7 +56,8 @@ from .exceptions import BadParameter
 from .locales import reader_locale
 from .models import PageChange
 from .pages import parse_window
-from .representation import audio_summary, page_summaries
+from .representation import audio_summary
+from .summaries import summaries
 from .visibility import audience_key, readable_pages
 
 
@@ -236,7 +237,7 @@ class SyncView(APIView):
         )
         has_more = len(rows) > limit
         rows = rows[:limit]
-        changed = page_summaries([pk for pk, _published in rows], request)
+        changed = summaries([pk for pk, _published in rows], request)
         removed = removed_since(request.user, since.change_id, until_id, {pk for pk, _p in rows})
         next_cursor = _next_cursor(since, rows, has_more, until_id)
         body = {

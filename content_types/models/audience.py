@@ -22,6 +22,10 @@ class Audience(models.TextChoices):
     UNIT = "unit", _("Members of the owning unit (or of the chosen units)")
 
 
+# What a listing reads besides its order: the audience and the reader filters.
+LISTED = ["audience", "news_category", "document_type", "document_status", "reader_date"]
+
+
 class PageAudience(models.Model):
     page = models.OneToOneField(
         "wagtailcore.Page", primary_key=True, on_delete=models.CASCADE, related_name="audience_row"
@@ -48,6 +52,12 @@ class PageAudience(models.Model):
         related_name="+",
     )
     first_published_at = models.DateTimeField(null=True)
+    # The reader filters (``UnitContentPage.reader_facets``): a news item's
+    # category, a document's type and status, the date readers see.
+    news_category = models.CharField(max_length=32, blank=True)
+    document_type = models.CharField(max_length=8, blank=True)
+    document_status = models.CharField(max_length=16, blank=True)
+    reader_date = models.DateField(null=True)
     # Delta sync's order: the page's last publishing, or its listing in
     # another unit's feed when that came later (news there, too).
     last_published_at = models.DateTimeField(null=True)
@@ -55,27 +65,33 @@ class PageAudience(models.Model):
     class Meta:
         verbose_name = _("page audience")
         verbose_name_plural = _("page audiences")
-        # Shaped like the listings, newest first, over the readable rows only.
+        # Shaped like the listings, newest first, over the readable rows only;
+        # on PostgreSQL they carry what the audience rule and the reader filters
+        # read, so that a listing and its count never visit the table.
         indexes = [
             models.Index(
                 fields=["locale", "content_type", "unit", "-first_published_at", "-page"],
                 name="reader_unit_feed",
                 condition=Q(live=True, private=False),
+                include=LISTED,
             ),
             models.Index(
                 fields=["locale", "content_type", "unit_path", "-first_published_at"],
                 name="reader_subtree",
                 condition=Q(live=True, private=False),
+                include=["page", *LISTED],
             ),
             models.Index(
                 fields=["locale", "unit_path", "-first_published_at"],
                 name="reader_subtree_any_type",
                 condition=Q(live=True, private=False),
+                include=["page", "content_type", *LISTED],
             ),
             models.Index(
                 fields=["locale", "content_type", "-first_published_at", "-page"],
                 name="reader_type",
                 condition=Q(live=True, private=False),
+                include=LISTED,
             ),
             models.Index(
                 fields=["locale", "last_published_at", "page"],
@@ -244,10 +260,17 @@ class PageListing(models.Model):
         return f"{self.page_id} → {self.unit_id}"
 
 
+NO_FACETS = {"news_category": "", "document_type": "", "document_status": "", "reader_date": None}
+
+
 def reader_index_fields(page, *, private=None):
-    """What the reader index copies from ``page`` (``private``: whether it is
-    under a view restriction, when the caller knows already)."""
+    """What the reader index copies from ``page``, a specific page
+    (``private``: whether it is under a view restriction, when the caller
+    knows already)."""
+    facets = page.reader_facets() if hasattr(page, "reader_facets") else {}
     return {
+        **NO_FACETS,
+        **facets,
         "live": page.live,
         "private": is_private(page) if private is None else private,
         "locale_id": page.locale_id,

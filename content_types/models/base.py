@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import Http404
+from django.utils.timezone import get_default_timezone, localtime
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -104,6 +105,14 @@ class UnitContentPage(Page):
     def audience_source(self):
         """The page whose audience readers get: this one, or (for a lesson) its module."""
         return self
+
+    def reader_facets(self):
+        """What the reader filters read from the reader index (``PageAudience``)
+        besides the type: the date readers see, here the first publication's
+        day in the site's time zone; news and documents add their own."""
+        published = self.first_published_at
+        day = localtime(published, get_default_timezone()).date() if published else None
+        return {"reader_date": day}
 
     def get_workflow(self):
         """A translation is moderated like its Vietnamese original, by the same board."""

@@ -307,6 +307,13 @@ class PartyDocument(UnitContentPage):
             )
         ]
 
+    def reader_facets(self):
+        return {
+            "document_type": self.document_type,
+            "document_status": self.status,
+            "reader_date": self.issued_on,
+        }
+
     def clean(self):
         super().clean()
         if (

@@ -92,6 +92,9 @@ class NewsArticle(UnitContentPage):
         verbose_name = _("news article")
         verbose_name_plural = _("news articles")
 
+    def reader_facets(self):
+        return {"news_category": self.category, "reader_date": self.date}
+
     def clean(self):
         super().clean()
         if self.source_url and not self.source_name:

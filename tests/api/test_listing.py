@@ -115,3 +115,25 @@ def test_members_only_pages_need_a_member(client, readers, unit_tree):
     page = publish_news(unit_tree.grassroots, "Nội bộ", Audience.MEMBERS)
     assert client.get(f"/api/v2/pages/{page.pk}/").status_code == 404
     assert client.get(f"/api/v2/pages/{page.pk}/", **bearer(readers["branch"])).status_code == 200
+
+
+def test_items_of_every_kind_read_in_one_statement_match_their_details(client, unit_tree):
+    """News with and without a picture, a document and a page of another type
+    (a study module), read from the reader index and by id (a listing of
+    every type): each item is what its detail says."""
+    image = make_image("anh-hoi-nghi")
+    publish_news(unit_tree.grassroots, "Tin có ảnh", image=image)
+    publish_news(unit_tree.grassroots, "Tin không ảnh")
+    publish_document(unit_tree.grassroots, "12-NQ/ĐU", summary="Nghị quyết về công tác")
+    for params in ({"unit": unit_tree.grassroots.pk}, {"limit": 50}):
+        listed = client.get("/api/v2/pages/", params).json()["items"]
+        assert {"content_types.NewsArticle", "content_types.PartyDocument"} <= {
+            item["type"] for item in listed
+        }
+        for item in listed:
+            detail = client.get(item["detail_url"]).json()
+            assert {key: detail[key] for key in item} == item, item["title"]
+    (pictured,) = [
+        item for item in client.get("/api/v2/pages/", NEWS).json()["items"] if item["image"]
+    ]
+    assert pictured["image"]["id"] == image.pk

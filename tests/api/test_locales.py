@@ -93,3 +93,17 @@ def test_sync_follows_the_language(client, news):
     assert {item["locale"] for item in english} == {"en"}
     vietnamese = client.get("/api/sync/").json()["changed"]
     assert {item["locale"] for item in vietnamese} == {"vi"}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_each_item_links_where_wagtail_serves_its_page(client, news, unit_tree, language):
+    """Items are read in one statement, not as pages: their addresses are
+    still Wagtail's own, in the listing's language, as in the detail."""
+    _response, listed = items(client, query={"locale": language, "unit": unit_tree.district.pk})
+    assert len(listed) == 2
+    for item in listed.values():
+        page = NewsArticle.objects.get(pk=item["id"])
+        assert item["html_url"] == page.get_full_url()
+        assert item["detail_url"] == f"http://testserver/api/v2/pages/{page.pk}/"
+        detail = client.get(item["detail_url"]).json()
+        assert {key: detail[key] for key in item} == item

@@ -209,7 +209,7 @@ def explain(path, headers, show_plans):
     with connection.cursor() as cursor:
         for query in captured.captured_queries:
             sql = query["sql"]
-            if not sql.lstrip().upper().startswith("SELECT"):
+            if not sql or not sql.lstrip().upper().startswith("SELECT"):
                 continue
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
             plan = [row[0] for row in cursor.fetchall()]
