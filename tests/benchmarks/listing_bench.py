@@ -211,6 +211,9 @@ def explain(path, headers, show_plans):
             sql = query["sql"]
             if not sql or not sql.lstrip().upper().startswith("SELECT"):
                 continue
+            if "$1" in sql:  # prepared (cms.prepared): its values are not in the log
+                lines.append(f"    {'(prepared statement)':32s} {sql[:110]}")
+                continue
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
             plan = [row[0] for row in cursor.fetchall()]
             took = next((line for line in plan if line.startswith("Execution Time")), "")
