@@ -44,6 +44,7 @@ def prepared_cursor():
     database = connections[DEFAULT_DB_ALIAS]  # once, not through the proxy each time
     if database.vendor != "postgresql":
         return database.cursor()
+    database.close_if_health_check_failed()  # as Django's own cursor() does
     database.ensure_connection()
     raw = database.connection
     if raw.prepare_threshold is None:
