@@ -5,6 +5,7 @@ the phone) as little as possible, so the validator comes from one small
 aggregate query and a match answers 304 before any item is serialised.
 """
 
+import datetime
 import hashlib
 
 from django.conf import settings
@@ -12,7 +13,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import IntegerField, Value
 from django.http import HttpResponseNotModified
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -121,7 +124,17 @@ def content_version():
             f" (SELECT MAX(id) FROM {PageListing._meta.db_table})"
         )
         log_id, modified, change_id, listing_id = cursor.fetchone()
-    return f"{log_id}.{change_id}.{listing_id}", modified
+    return f"{log_id}.{change_id}.{listing_id}", aware_datetime(modified)
+
+
+def aware_datetime(value):
+    """A datetime read by raw SQL as the ORM gives it (SQLite hands back text
+    or naive UTC)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
 
 
 def files_version(page_id):

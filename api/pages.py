@@ -315,7 +315,7 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
             data, rows, total, capped = indexed_window(
                 indexed, request, offset=offset, limit=limit, after=after
             )
-            return self._respond_window(request, data, rows, total, capped, validators)
+            return self._respond_window(request, data, rows, limit, (total, capped), validators)
         queryset = self.get_queryset()
         self.check_query_parameters(queryset)
         queryset = self.filter_queryset(queryset)
@@ -333,12 +333,13 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
             window = queryset.values_list("pk", "first_published_at")
             rows = list(window[offset : offset + limit + 1])
             data = summaries([pk for pk, _published in rows[:limit]], request)
-        return self._respond_window(request, data, rows, total, capped, validators)
+        return self._respond_window(request, data, rows, limit, (total, capped), validators)
 
-    def _respond_window(self, request, data, rows, total, capped, validators):
-        """``rows``: ``(id, published)`` of each item read, one more than asked
-        when more follow (``data`` has the asked ones at most)."""
-        limit = parse_window(request)[1]
+    def _respond_window(self, request, data, rows, limit, count, validators):
+        """``rows``: ``(id, published)`` of each item read, one more than
+        ``limit`` when more follow (``data`` has ``limit`` at most);
+        ``count``: ``(total, capped)``."""
+        total, capped = count
         meta = {"total_count": total, "total_count_capped": capped, "next": None}
         if len(rows) > limit and "order" not in request.GET:
             meta["next"] = cursor_of(*reversed(rows[limit - 1]))

@@ -13,7 +13,6 @@ out as Wagtail's ``get_full_url`` does, from the site root paths, with one
 reverse per language instead of one per page.
 """
 
-import datetime
 from collections import namedtuple
 from contextlib import nullcontext
 from urllib.parse import quote
@@ -22,8 +21,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils import translation
+from django.utils.dateparse import parse_date
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
@@ -32,6 +31,7 @@ from content_types.models import NewsArticle, PageAudience, PartyDocument
 from editorial.models import Unit
 
 from . import keyset
+from .conditional import aware_datetime
 from .locales import is_fallback
 
 THUMBNAIL = "fill-480x270|format-jpeg"
@@ -77,15 +77,6 @@ def _joins():
     )
 
 
-def _aware(value):
-    """A datetime as the ORM gives it (SQLite hands raw SQL text or naive UTC)."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.UTC)
-    return value
-
-
 def _day(value):
     return parse_date(value) if isinstance(value, str) else value
 
@@ -93,8 +84,8 @@ def _day(value):
 def _row(values):
     row = SummaryRow(*values)
     return row._replace(
-        first_published_at=_aware(row.first_published_at),
-        last_published_at=_aware(row.last_published_at),
+        first_published_at=aware_datetime(row.first_published_at),
+        last_published_at=aware_datetime(row.last_published_at),
         news_date=_day(row.news_date),
         issued_on=_day(row.issued_on),
     )
@@ -136,29 +127,25 @@ def indexed_window(rows, request, *, offset, limit, after=None):
         )
         window_params += [adapt(published), adapt(published), page_id]
     page = connection.ops.quote_name(Page._meta.db_table)
-    newest_first = "w.first_published_at DESC, w.page_id DESC"
+    counted = f"SELECT COUNT(*) FROM (SELECT 1 FROM ({filtered}) c LIMIT %s) k"
+    count_params = [*params, keyset.COUNT_CAP + 1]
     sql = (
-        f"SELECT {_columns()}, w.first_published_at,"
-        f" (SELECT COUNT(*) FROM (SELECT 1 FROM ({filtered}) c LIMIT %s) k)"
+        f"SELECT {_columns()}, w.first_published_at, ({counted})"
         f" FROM (SELECT f.page_id, f.first_published_at FROM ({filtered}) f {following}"
         f" ORDER BY f.first_published_at DESC, f.page_id DESC LIMIT %s OFFSET %s) w"
         f" JOIN {page} p ON p.id = w.page_id{_joins()}"
-        f" ORDER BY {newest_first}"
+        " ORDER BY w.first_published_at DESC, w.page_id DESC"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, keyset.COUNT_CAP + 1, *window_params, limit + 1, offset])
+        cursor.execute(sql, [*count_params, *window_params, limit + 1, offset])
         fetched = cursor.fetchall()
-    if fetched:
-        count = fetched[0][-1]
-    else:  # past the end: the count on its own
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM ({filtered}) c LIMIT %s) k",
-                [*params, keyset.COUNT_CAP + 1],
-            )
+        if fetched:
+            count = fetched[0][-1]
+        else:  # past the end: the count on its own
+            cursor.execute(counted, count_params)
             (count,) = cursor.fetchone()
     summary_rows = [_row(values[: len(SummaryRow._fields)]) for values in fetched]
-    keys = [(values[0], _aware(values[-2])) for values in fetched]
+    keys = [(values[0], aware_datetime(values[-2])) for values in fetched]
     items = Items(request).render(summary_rows[:limit])
     return items, keys, *keyset.capped(count)
 
@@ -194,9 +181,12 @@ def row_of_page(page, unit):
 
 
 def unit_summary(unit):
-    if unit is None:
-        return None
-    return {"id": unit.pk, "code": unit.code, "name": unit.name}
+    return unit_json(unit.pk, unit.code, unit.name) if unit else None
+
+
+def unit_json(pk, code, name):
+    """A unit as items show it (None: a page no unit owns)."""
+    return {"id": pk, "code": code, "name": name} if pk else None
 
 
 class Items:
@@ -223,9 +213,7 @@ class Items:
             "summary": row.description,
             "date": published.date().isoformat() if published else None,
             "last_published_at": _iso(row.last_published_at),
-            "unit": {"id": row.unit_id, "code": row.unit_code, "name": row.unit_name}
-            if row.unit_id
-            else None,
+            "unit": unit_json(row.unit_id, row.unit_code, row.unit_name),
             "image": None,
             "locale": row.language,
             # The Vietnamese original mirrored into another language: not translated yet.
