@@ -7,11 +7,13 @@ The organisation screens' permission policies (``editorial.permissions``) are re
 
 from wagtail import hooks
 
+from .explorer_buttons import write_menus_directly
 from .landing import add_landing_panel, start_explorer_at_own_unit
 from .views import OrganisationViewSetGroup
 
 hooks.register("construct_main_menu", start_explorer_at_own_unit)
 hooks.register("construct_homepage_panels", add_landing_panel)
+hooks.register("construct_page_listing_buttons", write_menus_directly)
 
 
 @hooks.register("register_admin_viewset")
