@@ -8,6 +8,8 @@ what an engine outage costs a search (``engine.breaker``).
 ``SEARCH_ENGINE_ADMIN_TIMEOUT``, ``SEARCH_ENGINE_ADMIN_RETRIES`` and
 ``SEARCH_ENGINE_ADMIN_BACKOFF`` give index administration and a rebuild's
 loading the time a slow node needs (``search.index_admin``).
+``SEARCH_COUNT_CAP`` and ``SEARCH_FACET_SAMPLE`` bound how many matches a
+search counts and reads facets from (``search.queries``).
 """
 
 from django.conf import settings
@@ -66,3 +68,15 @@ def gc_deletes():
     """How long the index remembers the version of a deleted document, so that
     an older change applied late cannot bring it back (``index.gc_deletes``)."""
     return getattr(settings, "SEARCH_INDEX_GC_DELETES", "1h")
+
+
+def count_cap():
+    """Matches counted exactly; past it the count says this many and
+    ``count_capped`` (``search.queries``)."""
+    return getattr(settings, "SEARCH_COUNT_CAP", 10_000)
+
+
+def facet_sample():
+    """Matches the facets are counted over at most; past it they are
+    estimated and say ``facets_estimated`` (``search.queries``)."""
+    return getattr(settings, "SEARCH_FACET_SAMPLE", 10_000)

@@ -38,6 +38,7 @@ from django.db.models.lookups import IsNull
 
 from content_types.models.audience import ReaderRule
 
+from .found import Found
 from .models import SearchRecord, SearchRecordScope
 from .text import fold, fold_numbers, parse_query, search_words
 
@@ -276,8 +277,8 @@ def matching(params, branch_path):
 
 
 def search(params, branch_path):
-    """The fallback's ``(count, hits, facets)``, shaped as ``engine.search``'s:
-    two queries, one read of the matching rows' short columns for the count,
+    """The fallback's ``Found``, shaped as ``engine.search``'s, its count and
+    facets always exact: two queries, one read of the matching rows' short columns for the count,
     the facets and the first records by rank (``_scan``), and the page's
     records (``_page``). On PostgreSQL the words are looked up in the word
     index (migration 0004) and phrases in the pair index (0006).
@@ -300,7 +301,7 @@ def search(params, branch_path):
         }
         for r in _page(first_ids, params.parsed, start, end)
     ]
-    return count, hits, facets
+    return Found(count, hits, facets)
 
 
 def suggest(prefix, branch_path, locale, size=8):

@@ -38,15 +38,15 @@ from elasticsearch_dsl import (
 from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import OpenSearchException
 
-from content_types.models.audience import ReaderRule
-
-from . import conf
+from . import conf, queries
+from .found import Found
 from .models import RebuildRun
 from .outage import EngineSkipped as EngineSkipped
 from .outage import EngineUnavailable as EngineUnavailable
 from .outage import breaker_state as breaker_state
 from .outage import guarded
-from .text import number_words, search_words
+from .queries import audience_filter
+from .text import number_words
 
 logger = logging.getLogger(__name__)
 
@@ -99,24 +99,6 @@ class SearchDocument(Document):
     reader_paths = Keyword()
     date = Date()
     year = Integer()
-
-
-FOLDED_FIELDS = [
-    "title.folded^3",
-    "number^4",
-    "text.folded",
-    "attachment_text.folded",
-    "unit_name.folded^0.5",
-]
-# For the query with its numbers folded: the number's folded words instead of the number.
-NUMBER_FOLDED_FIELDS = [
-    "number_folded^4" if name == "number^4" else name for name in FOLDED_FIELDS
-]
-EXACT_FIELDS = ["title^3", "text", "attachment_text"]
-PHRASE_FIELDS = ["title.folded^2", "text.folded", "attachment_text.folded"]
-HIGHLIGHT_FIELDS = ["text.folded", "attachment_text.folded", "title.folded"]
-# Per language, the analysed fields added to the folded ones.
-LANGUAGE_FIELDS = {"en": ["title.english^3", "text.english", "attachment_text.english"]}
 
 
 def _client(url):
@@ -284,132 +266,11 @@ def apply(written, removed, version):
 # Queries
 
 
-def audience_filter(branch_path):
-    return Q(ReaderRule(branch_path).opensearch_filter())
-
-
-def _filters(params, branch_path):
-    filters = [audience_filter(branch_path)]
-    for name in ("kind", "document_type", "status", "locale", "year"):
-        value = getattr(params, name)
-        if value not in (None, ""):
-            filters.append(Q("term", **{name: value}))
-    if params.unit is not None:
-        if params.include_subunits:
-            filters.append(Q("prefix", unit_path=params.unit.path))
-        else:
-            filters.append(Q("term", unit_id=params.unit.pk))
-    if params.date_from or params.date_to:
-        bounds = {}
-        if params.date_from:
-            bounds["gte"] = params.date_from.isoformat()
-        if params.date_to:
-            bounds["lte"] = params.date_to.isoformat()
-        filters.append(Q("range", date=bounds))
-    return filters
-
-
-def _text_query(parsed, locale=""):
-    must, should = [], []
-    free = parsed.free_text
-    if free:
-        language = LANGUAGE_FIELDS.get(locale, [])
-        # Every word somewhere, as typed ("05" in a text) or with its numbers
-        # folded ("5" or "05nqtu" in a document number).
-        numbers_folded = search_words(free).strip()
-        must.append(
-            Q(
-                "bool",
-                should=[
-                    Q(
-                        "multi_match",
-                        query=query,
-                        type="cross_fields",
-                        operator="and",
-                        fields=fields + language,
-                    )
-                    for query, fields in (
-                        (free, FOLDED_FIELDS),
-                        (numbers_folded, NUMBER_FOLDED_FIELDS),
-                    )
-                ],
-                minimum_should_match=1,
-            )
-        )
-        should += [
-            Q("multi_match", query=free, type="best_fields", fields=EXACT_FIELDS, boost=2),
-            Q("match_phrase", **{"title.folded": {"query": free, "boost": 2}}),
-            Q("match", number_folded={"query": numbers_folded, "operator": "and", "boost": 40}),
-        ]
-        should += [Q("term", number_value={"value": n, "boost": 8}) for n in parsed.numbers]
-    for phrase in parsed.phrases:
-        must.append(Q("multi_match", query=phrase, type="phrase", fields=PHRASE_FIELDS))
-        should.append(Q("multi_match", query=phrase, type="phrase", fields=EXACT_FIELDS, boost=2))
-    return Q("bool", must=must, should=should)
-
-
-def _highlight_query(parsed):
-    """The words and phrases alone: marking them needs none of the scoring
-    clauses, and handing the highlighter the whole query doubled its cost."""
-    wanted = [
-        Q("multi_match", query=phrase, type="phrase", fields=HIGHLIGHT_FIELDS)
-        for phrase in parsed.phrases
-    ]
-    if parsed.free_text:
-        wanted.append(Q("multi_match", query=parsed.free_text, fields=HIGHLIGHT_FIELDS))
-    return Q("bool", should=wanted)
-
-
-def _boosted(query):
-    """Recent and in-force documents score a little higher, never lower than 1x."""
-    return Q(
-        "function_score",
-        query=query,
-        functions=[
-            {"filter": {"match_all": {}}, "weight": 1},
-            {
-                "gauss": {
-                    "date": {"origin": "now", "scale": "365d", "offset": "30d", "decay": 0.5}
-                },
-                "weight": 0.3,
-            },
-            {"filter": {"term": {"status": "in_force"}}, "weight": 0.2},
-        ],
-        score_mode="sum",
-        boost_mode="multiply",
-    )
-
-
-def build_search(params, branch_path):
-    search = Search(index=conf.index_alias()).filter(
-        Q("bool", filter=_filters(params, branch_path))
-    )
-    if params.parsed.is_empty:
-        search = search.sort("-date", "-object_id")
-    else:
-        search = search.query(_boosted(_text_query(params.parsed, params.locale)))
-        search = search.highlight(
-            *HIGHLIGHT_FIELDS,
-            fragment_size=160,
-            number_of_fragments=1,
-            no_match_size=0,
-        ).highlight_options(
-            pre_tags=["<mark>"],
-            post_tags=["</mark>"],
-            encoder="html",
-            type="unified",
-            highlight_query=_highlight_query(params.parsed).to_dict(),
-        )
-    search = search.source(["kind", "object_id", "title", "number", "url", "unit_id", "unit_name"])
-    search.aggs.bucket("kind", "terms", field="kind", size=10)
-    search.aggs.bucket("document_type", "terms", field="document_type", size=30)
-    search.aggs.bucket("unit", "terms", field="unit_id", size=20)
-    search.aggs.bucket("year", "terms", field="year", size=30, order={"_key": "desc"})
-    start = (params.page - 1) * params.page_size
-    search = search[start : start + params.page_size]
-    body = search.to_dict()
-    body["track_total_hits"] = True
-    return body
+def _answer(response):
+    """One body's answer from an ``msearch``: a refusal there is no exception."""
+    if "error" in response:
+        raise EngineUnavailable(f"the engine refused a search: {response['error']}")
+    return response
 
 
 def _buckets(aggregations, name):
@@ -417,25 +278,35 @@ def _buckets(aggregations, name):
 
 
 def search(params, branch_path):
-    """Run a search; return ``(count, hits, facet buckets)`` as plain data."""
-    response = guarded(
-        client().search, index=conf.index_alias(), body=build_search(params, branch_path)
-    )
+    """Run a search: the hits and the facets bodies (``search.queries``) in
+    one round trip; return a ``Found``."""
+    alias = conf.index_alias()
+    bodies = [
+        {"index": alias},
+        queries.build_search(params, branch_path),
+        {"index": alias},
+        queries.build_facets(params, branch_path),
+    ]
+    answers = guarded(client().msearch, body=bodies)["responses"]
+    found, counted = (_answer(answer) for answer in answers)
     hits = []
-    for hit in response["hits"]["hits"]:
-        source = hit["_source"]
+    for hit in found["hits"]["hits"]:
         highlight = None
-        for name in HIGHLIGHT_FIELDS:
+        for name in queries.HIGHLIGHT_FIELDS:
             fragments = hit.get("highlight", {}).get(name)
             if fragments:
                 highlight = fragments[0]
                 break
-        hits.append({**source, "highlight": highlight})
-    aggregations = response.get("aggregations", {})
-    facets = {
-        name: _buckets(aggregations, name) for name in ("kind", "document_type", "unit", "year")
-    }
-    return response["hits"]["total"]["value"], hits, facets
+        hits.append({**hit["_source"], "highlight": highlight})
+    aggregations = counted.get("aggregations", {})
+    total = found["hits"]["total"]
+    return Found(
+        count=total["value"],
+        hits=hits,
+        facets={name: _buckets(aggregations, name) for name in queries.FACETS},
+        count_capped=total["relation"] == "gte",
+        facets_estimated=bool(counted.get("terminated_early")),
+    )
 
 
 def suggest(prefix, branch_path, locale, size=8):

@@ -1,7 +1,8 @@
 """One search, answered by the engine when it is up and by the database otherwise.
 
-Both back ends return ``(count, hits, facets)`` in the same plain shape; this
-module turns that into the response body, with unit names for the facets.
+Both back ends return a ``Found`` (count, hits, facets, and whether the count
+was capped and the facets estimated); this module turns it into the response
+body, with unit names for the facets.
 """
 
 import logging
@@ -77,7 +78,8 @@ def result_url(hit):
 
 
 def run_search(params, user):
-    (count, hits, facets), backend = _backend_call("search", params, reader_branch_path(user))
+    found, backend = _backend_call("search", params, reader_branch_path(user))
+    hits, facets = found.hits, found.facets
     unit_ids = {hit["unit_id"] for hit in hits} | {value for value, _n in facets["unit"]}
     names = unit_names.get(unit_ids)
     results = [
@@ -97,7 +99,8 @@ def run_search(params, user):
         for hit in hits
     ]
     body = {
-        "count": count,
+        "count": found.count,
+        "count_capped": found.count_capped,
         "results": results,
         "facets": {
             "kind": [{"value": v, "count": n} for v, n in facets["kind"]],
@@ -107,6 +110,7 @@ def run_search(params, user):
             ],
             "year": [{"value": int(v), "count": n} for v, n in facets["year"]],
         },
+        "facets_estimated": found.facets_estimated,
     }
     return body, backend
 

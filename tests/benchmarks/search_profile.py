@@ -2,8 +2,8 @@
 one client, each query of the mix through ``search.service.run_search`` as
 the API runs it, split into
 
-- the engine's own ``took`` (OpenSearch's time for the query, aggregations
-  and fetch of the page),
+- the engine's own ``took`` (OpenSearch's time for the ``msearch`` of the
+  hits and facets bodies, fetch of the page included),
 - the round trip around it (HTTP, JSON encoding and decoding in the client),
 - the rest, Python's: reading the request's parameters, building the query,
   turning hits and facets into the response (unit names included);
@@ -18,7 +18,7 @@ import time
 from django.contrib.auth.models import AnonymousUser
 
 from content_types.models.audience import reader_branch_path
-from search import conf, engine
+from search import conf, engine, queries
 from search.params import SearchParams, SearchQuerySerializer
 from search.service import run_search
 
@@ -38,15 +38,16 @@ SHAPES = [
 
 
 class TimedClient:
-    """The engine's client, recording ``(took, round trip ms)`` of each search."""
+    """The engine's client, recording ``(took, round trip ms)`` of each
+    search (one ``msearch`` of the hits and the facets bodies)."""
 
     def __init__(self, client):
         self.client = client
         self.calls = []
 
-    def search(self, **kwargs):
+    def msearch(self, **kwargs):
         started = time.perf_counter()
-        response = self.client.search(**kwargs)
+        response = self.client.msearch(**kwargs)
         self.calls.append((response["took"], (time.perf_counter() - started) * 1000))
         return response
 
@@ -103,21 +104,27 @@ def _nanos(part):
 
 
 def print_engine_profile(params, user):
-    """OpenSearch's ``profile`` of one search: its top-level clauses and aggregations."""
+    """OpenSearch's ``profile`` of one search, each of its two bodies (hits,
+    facets): their top-level clauses, collectors, rescore and aggregations."""
     serializer = SearchQuerySerializer(data=params)
     serializer.is_valid(raise_exception=True)
     search_params = SearchParams.from_data(serializer.validated_data)
-    body = engine.build_search(search_params, reader_branch_path(user))
-    response = engine.client().search(
-        index=conf.index_alias(), body={**body, "profile": True}, request_cache=False
-    )
-    (shard,) = response["profile"]["shards"]
-    print(f"OpenSearch profile of {params} (took {response['took']} ms):", flush=True)
-    for search in shard["searches"]:
-        for query in search["query"]:
-            print(f"  query {query['type']}: {_nanos(query):.1f} ms", flush=True)
-            for child in query.get("children", []):
-                print(f"    {child['type']} {child['description'][:90]}: {_nanos(child):.1f} ms")
-        print(f"  collectors: {_nanos(search['collector'][0]):.1f} ms", flush=True)
-    for aggregation in shard["aggregations"]:
-        print(f"  aggregation {aggregation['description']}: {_nanos(aggregation):.1f} ms")
+    branch_path = reader_branch_path(user)
+    for name, build in (("hits", queries.build_search), ("facets", queries.build_facets)):
+        body = build(search_params, branch_path)
+        response = engine.client().search(
+            index=conf.index_alias(), body={**body, "profile": True}, request_cache=False
+        )
+        (shard,) = response["profile"]["shards"]
+        print(f"OpenSearch profile of {params}, {name} (took {response['took']} ms):", flush=True)
+        for search in shard["searches"]:
+            for query in search["query"]:
+                print(f"  query {query['type']}: {_nanos(query):.1f} ms", flush=True)
+                for child in query.get("children", []):
+                    label = f"{child['type']} {child['description'][:80]}"
+                    print(f"    {label}: {_nanos(child):.1f} ms")
+            print(f"  collectors: {_nanos(search['collector'][0]):.1f} ms", flush=True)
+            if "rewrite_time" in search:
+                print(f"  rewrite: {search['rewrite_time'] / 1e6:.1f} ms", flush=True)
+        for aggregation in shard["aggregations"]:
+            print(f"  aggregation {aggregation['description']}: {_nanos(aggregation):.1f} ms")

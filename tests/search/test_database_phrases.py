@@ -39,7 +39,7 @@ def archive():
 
 def found(q, **filters):
     params = SearchParams(parsed=parse_query(q), locale="vi", page_size=50, **filters)
-    count, hits, _facets = database.search(params, None)
+    count, hits, *_rest = database.search(params, None)
     return count, [hit["object_id"] for hit in hits]
 
 

@@ -58,6 +58,7 @@ const MESSAGES = {
   nothingHere: ["Chưa có nội dung.", "Nothing here yet."],
   searchPlaceholder: ["Gõ từ cần tìm, có dấu hoặc không dấu", "Type words, with or without accents"],
   results: ["{count} kết quả", "{count} results"],
+  resultsCapped: ["Hơn {count} kết quả", "More than {count} results"],
   error: ["Có lỗi: {message}", "Error: {message}"],
   networkError: ["Không kết nối được. Xin thử lại.", "Could not connect. Please try again."],
   queued: ["Đã lưu, sẽ gửi khi có mạng", "Saved; it will be sent when online"],

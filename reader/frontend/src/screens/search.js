@@ -3,8 +3,16 @@
 import { html } from "htm/preact";
 import { useEffect, useState } from "preact/hooks";
 import { request } from "../api.js";
-import { t } from "../i18n.js";
+import { currentLanguage, t } from "../i18n.js";
 import { Problem, RichText, itemAddress } from "../ui.js";
+
+
+// Past the server's cap the count is a floor ("more than 10,000"), and the
+// facets were counted over a sample of the matches: they show no number.
+function foundCount(found) {
+  if (!found.count_capped) return t("results", { count: found.count });
+  return t("resultsCapped", { count: found.count.toLocaleString(currentLanguage() === "en" ? "en-GB" : "vi-VN") });
+}
 
 
 export function Search({ query: initial = "" }) {
@@ -45,11 +53,11 @@ export function Search({ query: initial = "" }) {
       <button type="submit">${t("search")}</button>
     </form>
     <${Problem} error=${error} />
-    ${found && html`<p role="status">${t("results", { count: found.count })}</p>
+    ${found && html`<p role="status">${foundCount(found)}</p>
       <div class="facets">${(found.facets?.kind || []).map((facet) => html`<button
         aria-pressed=${kind === facet.value}
         onClick=${() => { const next = kind === facet.value ? "" : facet.value; setKind(next); run(query, next); }}>
-        ${facet.label || facet.value} (${facet.count})</button>`)}</div>
+        ${facet.label || facet.value}${found.facets_estimated ? "" : ` (${facet.count})`}</button>`)}</div>
       <ul class="items">${found.results.map((result) => html`<li class="item">
         <a href=${itemAddress(result.id, result.kind)} data-testid="result">
           <span class="item-title">${result.title}</span>

@@ -1,0 +1,241 @@
+"""The bodies an archive search sends to OpenSearch, in one ``msearch``.
+
+A search is two bodies with the same filters (the audience first) and the
+same words, which are a filter in both (nothing scores how often they occur):
+
+- **the hits** (``build_search``): the page of results with their snippets.
+  A match scores its date alone (``distance_feature``), so once the count
+  has reached ``SEARCH_COUNT_CAP`` (``track_total_hits``) Lucene skips the
+  matches too old to make the top. The newest ``RANKED_WINDOW`` are then
+  weighed by tiers (``rescore``): the number, the title, the spelling as
+  typed, the phrase, in force (``_tiers``);
+- **the facets** (``build_facets``): no hits, no scores, the four terms
+  aggregations over at most ``SEARCH_FACET_SAMPLE`` matches
+  (``terminate_after``). Under that many matches the facets are exact; past
+  it they count the first matches in index order and the response says
+  ``facets_estimated``.
+
+On the city's archive, where each of the demo's 66 words is in nine items
+out of ten, a search used to score every one of 130,000 matches and count
+them into the facets; this reads about 10,000 of them, twice, unscored
+(docs/search.md, "Search at city scale").
+"""
+
+from elasticsearch_dsl import Q, Search
+
+from content_types.models.audience import ReaderRule
+
+from . import conf
+from .text import fold, search_words
+
+FOLDED_FIELDS = [
+    "title.folded^3",
+    "number^4",
+    "text.folded",
+    "attachment_text.folded",
+    "unit_name.folded^0.5",
+]
+# For the query with its numbers folded: the number's folded words instead of the number.
+NUMBER_FOLDED_FIELDS = [
+    "number_folded^4" if name == "number^4" else name for name in FOLDED_FIELDS
+]
+EXACT_FIELDS = ["title^3", "text", "attachment_text"]
+PHRASE_FIELDS = ["title.folded^2", "text.folded", "attachment_text.folded"]
+HIGHLIGHT_FIELDS = ["text.folded", "attachment_text.folded", "title.folded"]
+# Per language, the analysed fields added to the folded ones.
+LANGUAGE_FIELDS = {"en": ["title.english^3", "text.english", "attachment_text.english"]}
+TITLE_LANGUAGE_FIELDS = {"en": ["title.english"]}
+FACETS = ("kind", "document_type", "unit", "year")
+SOURCE = ["kind", "object_id", "title", "number", "url", "unit_id", "unit_name"]
+
+# Ranking: a match's score is its recency, from 0 to 1 (``distance_feature``:
+# today 1, a year old 1/2, two years old 1/3), plus the tiers it reaches
+# (``_tiers``): the number, all the words in the title, the spelling as typed,
+# the words as a phrase, in force. A tier outweighs any difference of date.
+RECENCY_PIVOT = "365d"
+NUMBER = 8
+NUMBER_VALUE = 4
+TITLE = 3
+EXACT = 1
+PHRASE = 0.5
+IN_FORCE = 0.3
+# The first matches by date whose tiers are weighed (``rescore``), at least.
+RANKED_WINDOW = 500
+
+
+def audience_filter(branch_path):
+    return Q(ReaderRule(branch_path).opensearch_filter())
+
+
+def _filters(params, branch_path):
+    filters = [audience_filter(branch_path)]
+    for name in ("kind", "document_type", "status", "locale", "year"):
+        value = getattr(params, name)
+        if value not in (None, ""):
+            filters.append(Q("term", **{name: value}))
+    if params.unit is not None:
+        if params.include_subunits:
+            filters.append(Q("prefix", unit_path=params.unit.path))
+        else:
+            filters.append(Q("term", unit_id=params.unit.pk))
+    if params.date_from or params.date_to:
+        bounds = {}
+        if params.date_from:
+            bounds["gte"] = params.date_from.isoformat()
+        if params.date_to:
+            bounds["lte"] = params.date_to.isoformat()
+        filters.append(Q("range", date=bounds))
+    return filters
+
+
+def _words(parsed, locale):
+    """What a match must hold: every word somewhere, as typed ("05" in a
+    text) or with its numbers folded ("5" or "05nqtu" in a document number),
+    and each phrase as a phrase."""
+    must = []
+    free = parsed.free_text
+    if free:
+        language = LANGUAGE_FIELDS.get(locale, [])
+        must.append(
+            Q(
+                "bool",
+                should=[
+                    Q(
+                        "multi_match",
+                        query=query,
+                        type="cross_fields",
+                        operator="and",
+                        fields=fields + language,
+                    )
+                    for query, fields in (
+                        (free, FOLDED_FIELDS),
+                        (search_words(free).strip(), NUMBER_FOLDED_FIELDS),
+                    )
+                ],
+                minimum_should_match=1,
+            )
+        )
+    must += [
+        Q("multi_match", query=phrase, type="phrase", fields=PHRASE_FIELDS)
+        for phrase in parsed.phrases
+    ]
+    return must
+
+
+def _constant(query, score):
+    return Q("constant_score", filter=query, boost=score)
+
+
+def _holding(texts, fields):
+    """Every ``(text, kind)`` of ``texts`` in ``fields``: its words
+    (``cross_fields``) or, for a quoted one, as a phrase."""
+    clauses = [
+        Q("multi_match", query=text, type="phrase", fields=fields)
+        if kind == "phrase"
+        else Q("multi_match", query=text, type="cross_fields", operator="and", fields=fields)
+        for text, kind in texts
+    ]
+    return clauses[0] if len(clauses) == 1 else Q("bool", must=clauses)
+
+
+def _tiers(parsed, locale):
+    """The clauses that rank a match above those of any date: each adds a
+    constant, so weighing them costs no scoring of words."""
+    free = parsed.free_text
+    # Every word and phrase, each matched as words (free) or as a phrase.
+    texts = [(free, "cross_fields")] if free else []
+    texts += [(phrase, "phrase") for phrase in parsed.phrases]
+    title_fields = ["title.folded", *TITLE_LANGUAGE_FIELDS.get(locale, [])]
+    tiers = []
+    if free:
+        numbers_folded = search_words(free).strip()
+        in_number = Q("match", number_folded={"query": numbers_folded, "operator": "and"})
+        tiers.append(_constant(in_number, NUMBER))
+        tiers += [_constant(Q("term", number_value=n), NUMBER_VALUE) for n in parsed.numbers]
+        as_phrase = Q("multi_match", query=free, type="phrase", fields=PHRASE_FIELDS)
+        tiers.append(_constant(as_phrase, PHRASE))
+    tiers.append(_constant(_holding(texts, title_fields), TITLE))
+    # Typed without diacritics, the words as typed are the folded words every
+    # match holds: no tier (as in the database fallback).
+    typed = " ".join([free, *parsed.phrases])
+    if fold(typed) != typed.lower():
+        tiers.append(_constant(_holding(texts, EXACT_FIELDS), EXACT))
+    tiers.append(_constant(Q("term", status="in_force"), IN_FORCE))
+    return tiers
+
+
+def _recency():
+    return Q("distance_feature", field="date", origin="now/d", pivot=RECENCY_PIVOT)
+
+
+def _highlight_query(parsed):
+    """The words and phrases alone: marking them needs none of the scoring
+    clauses, and handing the highlighter the whole query doubled its cost."""
+    wanted = [
+        Q("multi_match", query=phrase, type="phrase", fields=HIGHLIGHT_FIELDS)
+        for phrase in parsed.phrases
+    ]
+    if parsed.free_text:
+        wanted.append(Q("multi_match", query=parsed.free_text, fields=HIGHLIGHT_FIELDS))
+    return Q("bool", should=wanted)
+
+
+def _filtered(params, branch_path):
+    return Search(index=conf.index_alias()).filter(Q("bool", filter=_filters(params, branch_path)))
+
+
+def build_search(params, branch_path):
+    """The hits body: the page, ranked, with snippets; counted up to the cap."""
+    search = _filtered(params, branch_path)
+    parsed = params.parsed
+    if parsed.is_empty:
+        search = search.sort("-date", "-object_id")
+    else:
+        # The words are a filter: the score is the date's alone, so Lucene
+        # skips the matches too old to make the window once the count has
+        # reached the cap; then the window's matches are weighed by tiers.
+        words = Q("bool", filter=_words(parsed, params.locale))
+        search = search.query(Q("bool", must=[words], should=[_recency()]))
+        window = max(RANKED_WINDOW, params.page * params.page_size)
+        search = search.extra(
+            rescore={
+                "window_size": window,
+                "query": {
+                    "rescore_query": Q("bool", should=_tiers(parsed, params.locale)).to_dict(),
+                    "query_weight": 1,
+                    "rescore_query_weight": 1,
+                },
+            }
+        )
+        search = search.highlight(
+            *HIGHLIGHT_FIELDS,
+            fragment_size=160,
+            number_of_fragments=1,
+            no_match_size=0,
+        ).highlight_options(
+            pre_tags=["<mark>"],
+            post_tags=["</mark>"],
+            encoder="html",
+            type="unified",
+            highlight_query=_highlight_query(parsed).to_dict(),
+        )
+    start = (params.page - 1) * params.page_size
+    search = search.source(SOURCE)[start : start + params.page_size]
+    return {**search.to_dict(), "track_total_hits": conf.count_cap()}
+
+
+def build_facets(params, branch_path):
+    """The facets body: the buckets of the first ``SEARCH_FACET_SAMPLE``
+    matches, unscored."""
+    search = _filtered(params, branch_path)
+    if not params.parsed.is_empty:
+        search = search.filter(Q("bool", must=_words(params.parsed, params.locale)))
+    search.aggs.bucket("kind", "terms", field="kind", size=10)
+    search.aggs.bucket("document_type", "terms", field="document_type", size=30)
+    search.aggs.bucket("unit", "terms", field="unit_id", size=20)
+    search.aggs.bucket("year", "terms", field="year", size=30, order={"_key": "desc"})
+    return {
+        **search.extra(size=0).to_dict(),
+        "track_total_hits": False,
+        "terminate_after": conf.facet_sample(),
+    }
