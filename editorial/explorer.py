@@ -1,0 +1,100 @@
+"""The page explorer at city scale: Wagtail's, with the same pages, rows and
+filters, less what costs time without changing them.
+
+- A page's children are listed without Wagtail's check that each one is
+  "explorable" (a subquery over every page the user may act on and their
+  ancestors) when the page lies inside a subtree the user holds an explore
+  right on: every child is then explorable by Wagtail's own rule. Anywhere
+  else (above the user's units, while searching or filtering) Wagtail's
+  check stays.
+- The "Owner" filter lists the same users, found on PostgreSQL by stepping
+  through the owner index (one probe per owner) instead of reading every
+  page of the city.
+- The "Parent" column, which the explorer never shows, is not loaded.
+
+``ExplorerViewSet`` replaces Wagtail's page viewset for every page type that has
+none of its own (``editorial.wagtail_hooks``); its other views are Wagtail's.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models.expressions import RawSQL
+from django.forms import CheckboxSelectMultiple
+from wagtail.admin.filters import MultipleUserFilter
+from wagtail.admin.views.pages.listing import (
+    ExplorableIndexView,
+    GenericPageFilterSet,
+    PageFilterSet,
+)
+from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.models import Page
+
+# The rights that make a page explorable in Wagtail (``explorable_instances``).
+EXPLORE_CODENAMES = frozenset(
+    f"{action}_page" for action in ("add", "change", "publish", "lock", "unlock", "bulk_delete")
+)
+
+# The distinct owners, one index probe each (a "loose index scan").
+OWNERS_SQL = """
+WITH RECURSIVE owners(id) AS (
+    (SELECT owner_id FROM {table} WHERE owner_id IS NOT NULL ORDER BY owner_id LIMIT 1)
+    UNION ALL
+    SELECT (
+        SELECT page.owner_id FROM {table} page
+        WHERE page.owner_id > owners.id ORDER BY page.owner_id LIMIT 1
+    )
+    FROM owners WHERE owners.id IS NOT NULL
+)
+SELECT id FROM owners WHERE id IS NOT NULL
+"""
+
+
+def page_owners(request=None):
+    """The users who own a page: Wagtail's "Owner" filter choices."""
+    users = get_user_model().objects.all()
+    if connection.vendor != "postgresql":
+        return users.filter(pk__in=Page.objects.order_by().values("owner_id").distinct())
+    return users.filter(pk__in=RawSQL(OWNERS_SQL.format(table=Page._meta.db_table), []))
+
+
+def explores_subtree_of(user, page, permission_policy):
+    """Whether every page below ``page`` is explorable for ``user``: a superuser,
+    or an explore right on ``page`` or one of its ancestors."""
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        permission.permission.codename in EXPLORE_CODENAMES
+        and page.path.startswith(permission.page.path)
+        for permission in permission_policy.get_cached_permissions_for_user(user)
+    )
+
+
+class ExplorerFilterSet(GenericPageFilterSet):
+    owner = MultipleUserFilter(
+        label=PageFilterSet.base_filters["owner"].label,
+        queryset=page_owners,
+        widget=CheckboxSelectMultiple,
+    )
+
+
+class UnitExplorerView(ExplorableIndexView):
+    base_columns = [
+        column for column in ExplorableIndexView.base_columns if column.name != "parent"
+    ]
+
+    def get_base_queryset(self):
+        if (
+            self.is_searching
+            or self.is_filtering
+            or not explores_subtree_of(self.request.user, self.parent_page, self.permission_policy)
+        ):
+            return super().get_base_queryset()
+        return self.annotate_queryset(self.model._default_manager.child_of(self.parent_page))
+
+
+class ExplorerViewSet(PageViewSet):
+    model = Page
+    index_view_class = UnitExplorerView
+    filterset_class = ExplorerFilterSet
