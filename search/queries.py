@@ -51,7 +51,7 @@ SOURCE = ["kind", "object_id", "title", "number", "url", "unit_id", "unit_name"]
 # Ranking: a match's score is its recency, from 0 to 1 (``distance_feature``:
 # today 1, a year old 1/2, two years old 1/3), plus the tiers it reaches
 # (``_tiers``): the number, all the words in the title, the spelling as typed,
-# the words as a phrase, in force. A tier outweighs any difference of date.
+# the words as a phrase in the title, in force. A tier outweighs any difference of date.
 RECENCY_PIVOT = "365d"
 NUMBER = 8
 NUMBER_VALUE = 4
@@ -152,7 +152,8 @@ def _tiers(parsed, locale):
         in_number = Q("match", number_folded={"query": numbers_folded, "operator": "and"})
         tiers.append(_constant(in_number, NUMBER))
         tiers += [_constant(Q("term", number_value=n), NUMBER_VALUE) for n in parsed.numbers]
-        as_phrase = Q("multi_match", query=free, type="phrase", fields=PHRASE_FIELDS)
+        # In the title only: checking a phrase in 500 long texts took 30 ms.
+        as_phrase = Q("match_phrase", **{"title.folded": free})
         tiers.append(_constant(as_phrase, PHRASE))
     tiers.append(_constant(_holding(texts, title_fields), TITLE))
     # Typed without diacritics, the words as typed are the folded words every
