@@ -14,6 +14,7 @@ serialiser over the same scoped queryset.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -37,7 +38,7 @@ from content_types.models.audience import (
     Audience,
     ReaderRule,
     in_indexed_feed,
-    reader_index,
+    reader_index_parts,
 )
 from content_types.models.feeds import EVERYTHING, feed_version, unit_feed_keys
 from readership.recording import record_item_opened
@@ -349,7 +350,8 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
         """The same listing read from the reader index alone (``reader_index``:
         one narrow table, indexes shaped like the listings), when it asks only
         for what the index holds: compact items of a unit's feed or subtree,
-        or of one content type, with the reader filters. Else None. Every
+        or of one content type, with the reader filters, as the querysets of
+        ``reader_index_parts``. Else None. Every
         parameter it takes is checked as the filters check it."""
         get = request.GET
         if set(get) - INDEXED_PARAMETERS:
@@ -362,15 +364,18 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
             return None
         if not models and "unit" not in get:
             return None  # every type: unit home pages and lists too
-        rows = reader_index(request.user, reader_locale(request))
+        narrowing = Q()
         if models:
             types = [model for model in get_page_models() if issubclass(model, models[0])]
-            content_types = ContentType.objects.get_for_models(*types).values()
-            rows = rows.filter(content_type__in=content_types)
+            narrowing &= Q(content_type__in=ContentType.objects.get_for_models(*types).values())
         if "unit" in get:
             subtree = boolean_parameter(request, "subtree")
-            rows = rows.filter(in_indexed_feed(unit_parameter(request), subtree=subtree))
-        return narrow_index(rows, reader_filters(request))
+            narrowing &= in_indexed_feed(unit_parameter(request), subtree=subtree)
+        asked = reader_filters(request)
+        return [
+            narrow_index(rows.filter(narrowing), asked)
+            for rows in reader_index_parts(request.user, reader_locale(request))
+        ]
 
     @staticmethod
     def _listing_version(request):

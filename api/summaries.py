@@ -106,33 +106,52 @@ def summaries(page_ids, request):
     return Items(request).render([rows[pk] for pk in page_ids if pk in rows])
 
 
-def indexed_window(rows, request, *, offset, limit, after=None):
-    """One window of a listing read from the reader index (``rows``: its
-    ``PageAudience`` queryset, filtered), newest first: ``(items, (id,
-    published) of each row read, count, capped)``, one row more read than
-    ``limit`` when more follow. ``after``: the ``(published, id)`` the window
-    continues after. The count is ``keyset.capped_count``'s, of the whole
-    listing, in the same statement.
+def indexed_window(parts, request, *, offset, limit, after=None):
+    """One window of a listing read from the reader index, newest first:
+    ``(items, (id, published) of each row read, count, capped)``, one row
+    more read than ``limit`` when more follow. ``parts``: the listing's
+    disjoint ``PageAudience`` querysets (``reader_index_parts``, filtered);
+    each yields its own newest ``offset + limit + 1`` rows through its index
+    and the window is cut from their union, so no part is ever sorted whole.
+    ``after``: the ``(published, id)`` the window continues after. The count
+    is ``keyset.capped_count``'s, of the whole listing, in the same statement.
     """
-    filtered, params = (
-        rows.order_by().values_list("page_id", "first_published_at").query.sql_with_params()
-    )
     adapt = connection.ops.adapt_datetimefield_value
-    following = ""
-    window_params = list(params)
+    following, following_params = "", []
     if after:
         published, page_id = after
         following = (
             "WHERE f.first_published_at < %s OR (f.first_published_at = %s AND f.page_id < %s)"
         )
-        window_params += [adapt(published), adapt(published), page_id]
+        following_params = [adapt(published), adapt(published), page_id]
+    newest = "ORDER BY f.first_published_at DESC, f.page_id DESC"
+    # Each part counted up to the cap on its own (a LIMIT over their union
+    # would not reach the parts' plans), the next only while the sum is under
+    # the cap: PostgreSQL runs a subquery in a CASE branch only when taken.
+    # OFFSET 0 keeps it from copying the sum so far into both branches.
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    counted, count_params = "SELECT 0 AS n", []
+    windows, window_params = [], []
+    for position, part in enumerate(parts):
+        part_sql, part_params = (
+            part.order_by().values_list("page_id", "first_published_at").query.sql_with_params()
+        )
+        counted = (
+            f"SELECT CASE WHEN s.n > {keyset.COUNT_CAP} THEN s.n ELSE s.n +"
+            f" (SELECT COUNT(*) FROM (SELECT 1 FROM ({part_sql}) c LIMIT %s) k) END AS n"
+            f" FROM ({counted}{fence}) s"
+        )
+        count_params = [*part_params, keyset.COUNT_CAP + 1, *count_params]
+        windows.append(
+            "SELECT * FROM (SELECT f.page_id, f.first_published_at"
+            f" FROM ({part_sql}) f {following} {newest} LIMIT %s) part{position}"
+        )
+        window_params += [*part_params, *following_params, offset + limit + 1]
     page = connection.ops.quote_name(Page._meta.db_table)
-    counted = f"SELECT COUNT(*) FROM (SELECT 1 FROM ({filtered}) c LIMIT %s) k"
-    count_params = [*params, keyset.COUNT_CAP + 1]
     sql = (
         f"SELECT {_columns()}, w.first_published_at, ({counted})"
-        f" FROM (SELECT f.page_id, f.first_published_at FROM ({filtered}) f {following}"
-        f" ORDER BY f.first_published_at DESC, f.page_id DESC LIMIT %s OFFSET %s) w"
+        f" FROM (SELECT f.page_id, f.first_published_at FROM ({' UNION ALL '.join(windows)}) f"
+        f" {newest} LIMIT %s OFFSET %s) w"
         f" JOIN {page} p ON p.id = w.page_id{_joins()}"
         " ORDER BY w.first_published_at DESC, w.page_id DESC"
     )

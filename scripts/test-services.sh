@@ -60,7 +60,7 @@ start_postgres() {
     log "starting PostgreSQL ($bindir) on 127.0.0.1:$port in $datadir"
     run_pg "$bindir/initdb" -D "$datadir" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
     run_pg "$bindir/pg_ctl" -D "$datadir" -l "$datadir/server.log" -w \
-        -o "-h 127.0.0.1 -p $port -k $datadir -F -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+        -o "-h 127.0.0.1 -p $port -k $datadir -F -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c random_page_cost=1.1" start >/dev/null
     CLEANUP+=("run_pg '$bindir/pg_ctl' -D '$datadir' -m immediate stop >/dev/null; rm -rf '$datadir'")
     # The suite makes its own test_stdv; stdv is for manage.py commands and benchmarks.
     run_pg "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres stdv

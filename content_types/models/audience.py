@@ -173,6 +173,22 @@ class ReaderRule:
             allowed |= Exists(scopes.filter(path__in=self.scope_paths))
         return allowed
 
+    def disjoint_q(self, *, audience_field, scopes):
+        """``q()`` as Q objects no row passes twice, each an index can read
+        alone: what the caller's audiences open, then (members only) the
+        unit-only rows their scopes open (``scopes``: reader-scope rows,
+        uncorrelated, with ``path`` and ``page_audience_id``). Read as a UNION
+        ALL, a member's subtree listing scans the listing index as an
+        anonymous caller's does, instead of testing every row of the subtree
+        against the scopes."""
+        opened = Q(**{f"{audience_field}__in": self.audiences})
+        if not self.scope_paths:
+            return [opened]
+        # The other audiences by name (an index reads an equality, not a NOT IN).
+        closed = [audience for audience in Audience.values if audience not in self.audiences]
+        scoped = scopes.filter(path__in=self.scope_paths).values("page_audience_id")
+        return [opened, Q(**{f"{audience_field}__in": closed}, pk__in=scoped)]
+
     def opensearch_filter(self, *, audience_field="audience", paths_field="reader_paths"):
         """The OpenSearch face: a ``bool`` clause as a dict (``Q(...)`` takes it)."""
         allowed = [{"terms": {audience_field: [str(audience) for audience in self.audiences]}}]
@@ -302,15 +318,27 @@ def reader_index(user, language_code):
     language that ``user`` may read (the rule of ``readable_pages``, over
     this table alone). Its pk is the page's id."""
     scopes = PageReaderScope.objects.filter(page_audience_id=OuterRef("pk"))
+    return _reader_index_rows(language_code).filter(
+        ReaderRule.for_user(user).q(audience_field="audience", scopes=scopes)
+    )
+
+
+def reader_index_parts(user, language_code):
+    """``reader_index`` as disjoint querysets (``ReaderRule.disjoint_q``),
+    to be filtered alike and read as one UNION ALL."""
+    return [
+        _reader_index_rows(language_code).filter(allowed)
+        for allowed in ReaderRule.for_user(user).disjoint_q(
+            audience_field="audience", scopes=PageReaderScope.objects.all()
+        )
+    ]
+
+
+def _reader_index_rows(language_code):
     # The locale's id as a scalar subquery, not a join: the planner can then
     # read the indexes that start with it.
     locale = Locale.objects.filter(language_code=language_code).values("pk")[:1]
-    return PageAudience.objects.filter(
-        ReaderRule.for_user(user).q(audience_field="audience", scopes=scopes),
-        live=True,
-        private=False,
-        locale_id=Subquery(locale),
-    )
+    return PageAudience.objects.filter(live=True, private=False, locale_id=Subquery(locale))
 
 
 def in_indexed_feed(unit, *, subtree=False):

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
+from api import keyset
 from content_types.factories import publish_document
 from content_types.models import Audience, PageAudience, PageListing
 
@@ -172,3 +173,47 @@ def test_the_index_holds_each_pages_filters_and_follows_edits(client, unit_tree,
     assert listing(client, january, {})[0] == [article.pk]
     assert document.pk in listing(client, {"type": DOCUMENTS, "status": "expired"}, {})[0]
     assert document.pk not in listing(client, {"type": DOCUMENTS, "status": "in_force"}, {})[0]
+
+
+def test_a_members_listing_walked_by_cursor_interleaves_their_units_pages(
+    client, unit_tree, archive
+):
+    """A member's listing is read in two parts (what members may read, then
+    the unit-only pages their scopes open): page by page, cursor after
+    cursor, it is the one newest-first list Wagtail's own path gives."""
+    headers = bearer(member(unit_tree.branch, "dv-chi-bo"))
+    walked = {}
+    for path in ("indexed", "pages"):
+        params = {"unit": unit_tree.province.pk, "subtree": "true", "limit": 2}
+        if path == "pages":
+            params["fields"] = "title"
+        ids, cursor = [], None
+        while True:
+            page_ids, _total, meta = listing(
+                client, {**params, **({"after": cursor} if cursor else {})}, headers
+            )
+            ids += page_ids
+            cursor = meta["next"]
+            if cursor is None:
+                break
+        walked[path] = ids
+    assert walked["indexed"] == walked["pages"]
+    assert archive[4].pk in walked["indexed"], "the grassroots' unit-only news"
+    assert archive[6].pk not in walked["indexed"], "another grassroots' unit-only news"
+
+
+@pytest.mark.parametrize("short_of", [0, 1, 4])
+def test_a_members_count_is_capped_across_both_parts(
+    client, unit_tree, archive, monkeypatch, short_of
+):
+    """The parts are counted one after the other up to the cap: the count is
+    exact up to it, and says it is capped once the parts together pass it."""
+    headers = bearer(member(unit_tree.branch, "dv-chi-bo"))
+    params = {"unit": unit_tree.province.pk, "subtree": "true", "_": str(short_of)}
+    _ids, total, meta = listing(client, params, headers)
+    assert meta["total_count_capped"] is False
+    assert total == listing(client, {**params, "fields": "title"}, headers)[1]
+    cap = total - short_of
+    monkeypatch.setattr(keyset, "COUNT_CAP", cap)
+    _ids, count, meta = listing(client, {**params, "_": f"capped {short_of}"}, headers)
+    assert (count, meta["total_count_capped"]) == (cap, short_of > 0)
