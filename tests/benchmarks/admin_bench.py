@@ -101,21 +101,24 @@ def percentile(values, fraction):
 
 
 def measure(client, url, runs):
-    """(cold seconds, [warm seconds], queries, slowest query) for one GET."""
+    """(cold seconds, [warm seconds], queries, slowest query, [warm CPU seconds])
+    for one GET. The CPU time is this process's (Python and templates, not the
+    database's): on a shared machine it moves less with the load than the wall time."""
     from django.core.cache import cache
     from django.db import connection
 
-    timings, counter = [], None
+    timings, cpu, counter = [], [], None
     cache.clear()
     for _run in range(runs + 1):
         counter = SlowestQuery()
         with connection.execute_wrapper(counter):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(url)
             timings.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
         if response.status_code != 200:
             raise SystemExit(f"GET {url}: {response.status_code}")
-    return timings[0], timings[1:], counter.count, counter.slowest
+    return timings[0], timings[1:], counter.count, counter.slowest, cpu[1:]
 
 
 def explain(slowest):
@@ -233,11 +236,11 @@ def cases(people):
     ]
 
 
-def report_line(label, cold, warm, queries, slowest):
+def report_line(label, cold, warm, queries, slowest, cpu):
     return (
         f"  {label:<34} cold {cold * 1000:7.0f} ms   p50 {statistics.median(warm) * 1000:6.0f} ms"
         f"   p95 {percentile(warm, 0.95) * 1000:6.0f} ms   {queries:4d} queries"
-        f"   slowest {slowest[0] * 1000:5.0f} ms"
+        f"   slowest {slowest[0] * 1000:5.0f} ms   CPU p50 {statistics.median(cpu) * 1000:4.0f} ms"
     )
 
 
@@ -251,9 +254,14 @@ def run(args):
     from django.contrib.auth.models import update_last_login
     from django.contrib.auth.signals import user_logged_in
 
+    from cms.warmup import warm_up
+
     user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
     people = find_people(args.district)
     print("data:", ", ".join(f"{count:,} {name}" for name, count in sizes().items()))
+    # As a web worker starts (cms.wsgi): without it the first warm run paid the
+    # full garbage collection of everything imported, 100 ms or more.
+    warm_up()
     print(
         f"district {people['district'].code} ({people['district']}), "
         f"news list {people['news'].numchild:,} items; editor {people['editor']}, "
