@@ -36,7 +36,7 @@ from elasticsearch_dsl import (
     token_filter,
 )
 from opensearchpy import OpenSearch, helpers
-from opensearchpy.exceptions import OpenSearchException
+from opensearchpy.exceptions import OpenSearchException, TransportError
 
 from . import conf, queries
 from .found import Found
@@ -266,11 +266,15 @@ def apply(written, removed, version):
 # Queries
 
 
-def _answer(response):
-    """One body's answer from an ``msearch``: a refusal there is no exception."""
-    if "error" in response:
-        raise EngineUnavailable(f"the engine refused a search: {response['error']}")
-    return response
+def _msearch(bodies):
+    """The answers to ``bodies`` in one ``msearch``. A body's refusal comes in
+    its answer, not as an exception: raised here as the plain search would
+    have raised it, so that the breaker counts a 5xx as an outage."""
+    answers = client().msearch(body=bodies)["responses"]
+    for answer in answers:
+        if "error" in answer:
+            raise TransportError(answer.get("status", 500), "search refused", answer["error"])
+    return answers
 
 
 def _buckets(aggregations, name):
@@ -287,8 +291,7 @@ def search(params, branch_path):
         {"index": alias},
         queries.build_facets(params, branch_path),
     ]
-    answers = guarded(client().msearch, body=bodies)["responses"]
-    found, counted = (_answer(answer) for answer in answers)
+    found, counted = guarded(_msearch, bodies)
     hits = []
     for hit in found["hits"]["hits"]:
         highlight = None

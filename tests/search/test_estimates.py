@@ -94,3 +94,11 @@ def test_among_equal_matches_of_a_day_the_one_in_force_ranks_higher(client, corp
         found = ids(search(client, "opensearch", q="quy che phoi hop van thu"))
     twins = corpus.twins
     assert found.index(twins["in_force"].pk) < found.index(twins["expired"].pk)
+
+
+def test_a_search_the_engine_refuses_is_answered_by_the_database(client, corpus):
+    with engine_settings("stdv_test_no_such_index"):
+        response = client.get("/api/search/", {"q": "chuyen doi so"})
+    assert response.status_code == 200
+    assert response["X-Search-Backend"] == "database"
+    assert response.json()["count"] == 4
