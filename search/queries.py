@@ -59,7 +59,7 @@ TITLE = 3
 EXACT = 1
 PHRASE = 0.5
 IN_FORCE = 0.3
-# The first matches by date whose tiers are weighed (``rescore``), at least.
+# The newest matches whose tiers are weighed (``rescore``), on every page.
 RANKED_WINDOW = 500
 
 
@@ -197,10 +197,11 @@ def build_search(params, branch_path):
         # reached the cap; then the window's matches are weighed by tiers.
         words = Q("bool", filter=_words(parsed, params.locale))
         search = search.query(Q("bool", must=[words], should=[_recency()]))
-        window = max(RANKED_WINDOW, params.page * params.page_size)
+        # The same window for every page: the pages past it follow it in
+        # date order, and no match moves between pages as one reads on.
         search = search.extra(
             rescore={
-                "window_size": window,
+                "window_size": RANKED_WINDOW,
                 "query": {
                     "rescore_query": Q("bool", should=_tiers(parsed, params.locale)).to_dict(),
                     "query_weight": 1,

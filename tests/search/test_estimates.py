@@ -13,6 +13,7 @@ import pytest
 from django.test import override_settings
 
 from content_types.factories import publish_document
+from search import queries
 
 from .conftest import engine_settings, indexed_corpus
 from .test_contract import ids, search
@@ -102,3 +103,16 @@ def test_a_search_the_engine_refuses_is_answered_by_the_database(client, corpus)
     assert response.status_code == 200
     assert response["X-Search-Backend"] == "database"
     assert response.json()["count"] == 4
+
+
+def test_paging_past_the_ranked_window_shows_every_match_once(client, corpus, monkeypatch):
+    monkeypatch.setattr(queries, "RANKED_WINDOW", 2)
+    with engine_settings(corpus.index):
+        found = [
+            pk
+            for n in (1, 2, 3, 4)
+            for pk in ids(
+                search(client, "opensearch", q="quy che phoi hop van thu", page=n, page_size=1)
+            )
+        ]
+    assert sorted(found) == sorted(doc.pk for doc in corpus.twins.values())
