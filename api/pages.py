@@ -313,8 +313,9 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
         offset, limit = parse_window(request)
         indexed = self._indexed_listing(request)
         if indexed is not None:
+            parts, prepare = indexed
             data, rows, total, capped = indexed_window(
-                indexed, request, offset=offset, limit=limit, after=after
+                parts, request, offset=offset, limit=limit, after=after, prepare=prepare
             )
             return self._respond_window(request, data, rows, limit, (total, capped), validators)
         queryset = self.get_queryset()
@@ -350,8 +351,8 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
         """The same listing read from the reader index alone (``reader_index``:
         one narrow table, indexes shaped like the listings), when it asks only
         for what the index holds: compact items of a unit's feed or subtree,
-        or of one content type, with the reader filters, as the querysets of
-        ``reader_index_parts``. Else None. Every
+        or of one content type, with the reader filters: the querysets of
+        ``reader_index_parts`` and whether to prepare its statement. Else None. Every
         parameter it takes is checked as the filters check it."""
         get = request.GET
         if set(get) - INDEXED_PARAMETERS:
@@ -368,14 +369,19 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
         if models:
             types = [model for model in get_page_models() if issubclass(model, models[0])]
             narrowing &= Q(content_type__in=ContentType.objects.get_for_models(*types).values())
+        subtree = boolean_parameter(request, "subtree")
         if "unit" in get:
-            subtree = boolean_parameter(request, "subtree")
             narrowing &= in_indexed_feed(unit_parameter(request), subtree=subtree)
         asked = reader_filters(request)
-        return [
+        parts = [
             narrow_index(rows.filter(narrowing), asked)
             for rows in reader_index_parts(request.user, reader_locale(request))
         ]
+        # A unit's own feed reads one index range whatever the unit: its plan
+        # does not depend on the values. A subtree or a date range holds a few
+        # rows or the whole city, and must be planned for its own.
+        own_feed = "unit" in get and not subtree
+        return parts, own_feed and not any(lookup != "exact" for _c, lookup, _v in asked)
 
     @staticmethod
     def _listing_version(request):

@@ -27,6 +27,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
+from cms.prepared import prepared_cursor
 from content_types.models import NewsArticle, PageAudience, PartyDocument
 from editorial.models import Unit
 
@@ -106,7 +107,7 @@ def summaries(page_ids, request):
     return Items(request).render([rows[pk] for pk in page_ids if pk in rows])
 
 
-def indexed_window(parts, request, *, offset, limit, after=None):
+def indexed_window(parts, request, *, offset, limit, after=None, prepare=False):
     """One window of a listing read from the reader index, newest first:
     ``(items, (id, published) of each row read, count, capped)``, one row
     more read than ``limit`` when more follow. ``parts``: the listing's
@@ -115,6 +116,10 @@ def indexed_window(parts, request, *, offset, limit, after=None):
     and the window is cut from their union, so no part is ever sorted whole.
     ``after``: the ``(published, id)`` the window continues after. The count
     is ``keyset.capped_count``'s, of the whole listing, in the same statement.
+    ``prepare``: the listing's plan does not depend on its values (a unit's own
+    feed), so the statement is prepared (``cms.prepared``); the window's
+    numbers are then written into it, as a generic plan guesses at a
+    parameter's LIMIT.
     """
     adapt = connection.ops.adapt_datetimefield_value
     following, following_params = "", []
@@ -138,25 +143,25 @@ def indexed_window(parts, request, *, offset, limit, after=None):
         )
         counted = (
             f"SELECT CASE WHEN s.n > {keyset.COUNT_CAP} THEN s.n ELSE s.n +"
-            f" (SELECT COUNT(*) FROM (SELECT 1 FROM ({part_sql}) c LIMIT %s) k) END AS n"
-            f" FROM ({counted}{fence}) s"
+            f" (SELECT COUNT(*) FROM (SELECT 1 FROM ({part_sql}) c LIMIT {keyset.COUNT_CAP + 1})"
+            f" k) END AS n FROM ({counted}{fence}) s"
         )
-        count_params = [*part_params, keyset.COUNT_CAP + 1, *count_params]
+        count_params = [*part_params, *count_params]
         windows.append(
             "SELECT * FROM (SELECT f.page_id, f.first_published_at"
-            f" FROM ({part_sql}) f {following} {newest} LIMIT %s) part{position}"
+            f" FROM ({part_sql}) f {following} {newest} LIMIT {offset + limit + 1}) part{position}"
         )
-        window_params += [*part_params, *following_params, offset + limit + 1]
+        window_params += [*part_params, *following_params]
     page = connection.ops.quote_name(Page._meta.db_table)
     sql = (
         f"SELECT {_columns()}, w.first_published_at, ({counted})"
         f" FROM (SELECT f.page_id, f.first_published_at FROM ({' UNION ALL '.join(windows)}) f"
-        f" {newest} LIMIT %s OFFSET %s) w"
+        f" {newest} LIMIT {limit + 1} OFFSET {offset}) w"
         f" JOIN {page} p ON p.id = w.page_id{_joins()}"
         " ORDER BY w.first_published_at DESC, w.page_id DESC"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*count_params, *window_params, limit + 1, offset])
+    with prepared_cursor() if prepare else connection.cursor() as cursor:
+        cursor.execute(sql, [*count_params, *window_params])
         fetched = cursor.fetchall()
         if fetched:
             count = fetched[0][-1]

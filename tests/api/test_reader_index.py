@@ -217,3 +217,22 @@ def test_a_members_count_is_capped_across_both_parts(
     monkeypatch.setattr(keyset, "COUNT_CAP", cap)
     _ids, count, meta = listing(client, {**params, "_": f"capped {short_of}"}, headers)
     assert (count, meta["total_count_capped"]) == (cap, short_of > 0)
+
+
+def test_a_units_own_feed_answers_for_each_unit_once_its_statement_is_prepared(
+    client, unit_tree, archive
+):
+    """A unit's own feed is a prepared statement (PostgreSQL plans it once
+    for every unit after five runs): each unit still gets its own items,
+    count and cursor, run after run, for each caller."""
+    t = unit_tree
+    callers = [{}, bearer(member(t.branch, "dv-chi-bo"))]
+    units = [t.district, t.grassroots, t.district_2, t.province]
+    for run in range(7):
+        for headers in callers:
+            for unit in units:
+                params = {"unit": unit.pk, "limit": 2, "_": str(run)}
+                indexed = listing(client, params, headers)
+                pages = listing(client, {**params, "fields": "title"}, headers)
+                assert indexed[:2] == pages[:2], (run, unit, headers)
+                assert indexed[2]["next"] == pages[2]["next"], (run, unit, headers)
