@@ -4,11 +4,11 @@ type's own fields (news, documents) joined, no model instances built.
 A listing of 20 or 200 items costs one query, plus two for image renditions
 when its news show pictures. A listing read from the reader index
 (``indexed_window``) also carries its capped count in that statement and
-reads the filters' SQL once for both. It is not prepared (``cms.prepared``):
-how many rows a unit's subtree or a date range holds differs a thousandfold
-between listings of the same shape, and PostgreSQL's generic plan for a
-prepared statement, taken after five runs, read the whole city's news in
-60 ms where a plan for its own values takes 13. Page addresses are worked
+reads the filters' SQL once for both. Only a unit's own feed is prepared
+(``cms.prepared``): how many rows a unit's subtree or a date range holds
+differs a thousandfold between listings of the same shape, and PostgreSQL's
+generic plan for a prepared statement, taken after five runs, read the whole
+city's news in 60 ms where a plan for its own values takes 13. Page addresses are worked
 out as Wagtail's ``get_full_url`` does, from the site root paths, with one
 reverse per language instead of one per page.
 """
