@@ -7,9 +7,9 @@ filters, less what costs time without changing them.
   right on: every child is then explorable by Wagtail's own rule. Anywhere
   else (above the user's units, while searching or filtering) Wagtail's
   check stays.
-- The "Owner" filter lists the same users, found on PostgreSQL by stepping
-  through the owner index (one probe per owner) instead of reading every
-  page of the city.
+- The "Owner" and "Edited by" filters list the same users, found on
+  PostgreSQL by stepping through an index (one probe per user) instead of
+  reading every page of the city or every edit in the page log.
 - The "Parent" column, which the explorer never shows, is not loaded; the
   status, date and children columns are written without templates
   (``editorial.explorer_columns``), as each row's "More" menu is
@@ -26,41 +26,66 @@ from django.forms import CheckboxSelectMultiple
 from django.utils.functional import cached_property
 from wagtail.admin.filters import MultipleUserFilter
 from wagtail.admin.views.pages.listing import (
+    EditedByFilter,
     ExplorableIndexView,
     GenericPageFilterSet,
     PageFilterSet,
 )
 from wagtail.admin.viewsets.pages import PageViewSet
-from wagtail.models import Page
+from wagtail.models import Page, PageLogEntry
 
 from .explorer_columns import direct_columns
+
+# The page log's action of a saved edit (Wagtail's "Edited by" filter).
+EDIT = "wagtail.edit"
 
 # The rights that make a page explorable in Wagtail (``explorable_instances``).
 EXPLORE_CODENAMES = frozenset(
     f"{action}_page" for action in ("add", "change", "publish", "lock", "unlock", "bulk_delete")
 )
 
-# The distinct owners, one index probe each (a "loose index scan").
-OWNERS_SQL = """
-WITH RECURSIVE owners(id) AS (
-    (SELECT owner_id FROM {table} WHERE owner_id IS NOT NULL ORDER BY owner_id LIMIT 1)
+# The distinct values of one column, one index probe each (a "loose index
+# scan"); ``{where}`` narrows the rows as the index does.
+LOOSE_SCAN_SQL = """
+WITH RECURSIVE found(id) AS (
+    (SELECT {column} FROM {table} WHERE {column} IS NOT NULL{where} ORDER BY {column} LIMIT 1)
     UNION ALL
     SELECT (
-        SELECT page.owner_id FROM {table} page
-        WHERE page.owner_id > owners.id ORDER BY page.owner_id LIMIT 1
+        SELECT later.{column} FROM {table} later
+        WHERE later.{column} > found.id{where} ORDER BY later.{column} LIMIT 1
     )
-    FROM owners WHERE owners.id IS NOT NULL
+    FROM found WHERE found.id IS NOT NULL
 )
-SELECT id FROM owners WHERE id IS NOT NULL
+SELECT id FROM found WHERE id IS NOT NULL
 """
+
+
+def users_in(model, column, wagtail_choices, where=""):
+    """The users whose id is in ``column`` of ``model``'s table (the rows
+    ``where`` selects): by a loose index scan on PostgreSQL, otherwise
+    ``wagtail_choices`` (Wagtail's own query)."""
+    if connection.vendor != "postgresql":
+        return wagtail_choices
+    sql = LOOSE_SCAN_SQL.format(table=model._meta.db_table, column=column, where=where)
+    return get_user_model().objects.filter(pk__in=RawSQL(sql, []))
 
 
 def page_owners(request=None):
     """The users who own a page: Wagtail's "Owner" filter choices."""
-    users = get_user_model().objects.all()
-    if connection.vendor != "postgresql":
-        return users.filter(pk__in=Page.objects.order_by().values("owner_id").distinct())
-    return users.filter(pk__in=RawSQL(OWNERS_SQL.format(table=Page._meta.db_table), []))
+    wagtail_choices = get_user_model().objects.filter(
+        pk__in=Page.objects.order_by().values("owner_id").distinct()
+    )
+    return users_in(Page, "owner_id", wagtail_choices)
+
+
+def page_editors(request=None):
+    """The users who edited a page: Wagtail's "Edited by" filter choices
+    (through the index of ``editorial`` migration 0004)."""
+    edits = PageLogEntry.objects.filter(action=EDIT)
+    wagtail_choices = get_user_model().objects.filter(
+        pk__in=edits.order_by().values_list("user_id", flat=True).distinct()
+    )
+    return users_in(PageLogEntry, "user_id", wagtail_choices, f" AND action = '{EDIT}'")
 
 
 def explores_subtree_of(user, page, permission_policy):
@@ -81,6 +106,11 @@ class ExplorerFilterSet(GenericPageFilterSet):
     owner = MultipleUserFilter(
         label=PageFilterSet.base_filters["owner"].label,
         queryset=page_owners,
+        widget=CheckboxSelectMultiple,
+    )
+    edited_by = EditedByFilter(
+        label=PageFilterSet.base_filters["edited_by"].label,
+        queryset=page_editors,
         widget=CheckboxSelectMultiple,
     )
 

@@ -7,11 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.admin.viewsets.pages import page_viewset_registry
-from wagtail.models import Page
+from wagtail.models import Page, PageLogEntry
 
 from content_types import factories
 from content_types.models import NewsIndexPage
-from editorial.explorer import UnitExplorerView, page_owners
+from editorial.explorer import UnitExplorerView, page_editors, page_owners
 from editorial.models import BoardRole
 
 
@@ -70,6 +70,23 @@ def test_the_owner_filter_offers_the_page_owners(unit_tree, board_user):
 
     assert set(page_owners().values_list("pk", flat=True)) == owners
     assert {editor.pk, other.pk} <= owners
+
+
+def test_the_edited_by_filter_offers_those_who_edited_a_page(unit_tree, board_user):
+    editor = board_user(unit_tree.district)
+    approver = board_user(unit_tree.district, BoardRole.APPROVER)
+    publisher = board_user(unit_tree.district_2)
+    page = factories.publish_news(unit_tree.district, "Tin được sửa")
+    for user in (editor, approver, editor):
+        PageLogEntry.objects.log_action(instance=page, action="wagtail.edit", user=user)
+    PageLogEntry.objects.log_action(instance=page, action="wagtail.publish", user=publisher)
+    edited = PageLogEntry.objects.filter(action="wagtail.edit").exclude(user=None)
+
+    assert set(page_editors().values_list("pk", flat=True)) == set(
+        edited.values_list("user_id", flat=True)
+    )
+    assert {editor.pk, approver.pk} <= set(page_editors().values_list("pk", flat=True))
+    assert publisher not in page_editors()
 
 
 def test_a_news_list_costs_the_same_queries_for_3_or_60_items(client, unit_tree, board_user):
