@@ -9,7 +9,8 @@ what an engine outage costs a search (``engine.breaker``).
 ``SEARCH_ENGINE_ADMIN_BACKOFF`` give index administration and a rebuild's
 loading the time a slow node needs (``search.index_admin``).
 ``SEARCH_COUNT_CAP`` and ``SEARCH_FACET_SAMPLE`` bound how many matches a
-search counts and reads facets from (``search.queries``).
+search counts and reads facets from, on either back end (``search.queries``,
+``search.database``).
 """
 
 from django.conf import settings

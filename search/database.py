@@ -10,14 +10,18 @@ beyond that.
 Speed: on PostgreSQL a GIN index of the folded words (migration 0004) finds
 the rows holding every word, and one of the pairs of neighbouring words
 (migration 0006) those holding a quoted phrase. A search is two queries
-(``search``): one read of the matching rows' short columns, grouped and
-ranked in the database, gives the count, the facets and the first records;
-then the page's records are read whole. SQLite scans with ``LIKE '% word %'``.
+(``search``). The first counts and facets at most ``SEARCH_COUNT_CAP`` (or
+``SEARCH_FACET_SAMPLE``) matches and says when it stopped, as the engine
+does, and takes the first records in rank order from the newest matches of
+each tier, which an index on the date (migration 0008) reads without
+reading every match. Then the page's records are read whole. SQLite scans
+with ``LIKE '% word %'``.
 """
 
 import html
 import itertools
 import re
+from typing import NamedTuple
 
 from django.db import connections
 from django.db.models import (
@@ -38,11 +42,24 @@ from django.db.models.lookups import IsNull
 
 from content_types.models.audience import ReaderRule
 
+from . import conf
 from .found import Found
 from .models import SearchRecord, SearchRecordScope
 from .text import fold, fold_numbers, parse_query, search_words
 
 SNIPPET = 160
+
+
+class Scan(NamedTuple):
+    """What ``_scan`` reads in one query."""
+
+    count: int
+    facets: dict
+    first_ids: list
+    count_capped: bool
+    facets_estimated: bool
+
+
 # Matches beyond the page checked for the words as typed (``_page``).
 EXACT_CANDIDATES = 50
 # Facet buckets returned, the largest first (years: the latest).
@@ -140,22 +157,32 @@ def _has_diacritics(word):
     return fold(word) != word.lower()
 
 
+# A match's rank (``_rank``), by the tiers it reaches.
+NUMBER, TITLE, EXACT = 8, 3, 1
+
+
+def _tiers(parsed):
+    """What ranks a match above those of any date, highest first: the
+    document number matching every word, every word and phrase in the title."""
+    title_match = Q()
+    for word in [*parsed.terms, *parsed.phrases]:
+        title_match &= Q(folded_title__contains=search_words(word))
+    if not parsed.terms:
+        return [(TITLE, title_match)]
+    number_match = Q()
+    for word in parsed.terms:
+        number_match &= Q(folded_number__contains=search_words(word))
+    return [(NUMBER, number_match), (TITLE, title_match)]
+
+
 def _rank(parsed, exact=None):
     """A record's rank: the document number matching (8), the words in the
     title (3), the words as typed (1, with ``exact``: ``_exact_match``), else 0."""
     if parsed.is_empty:
         return Value(0, output_field=IntegerField())
-    number_match = Q()
-    for word in parsed.terms:
-        number_match &= Q(folded_number__contains=search_words(word))
-    title_match = Q()
-    for word in [*parsed.terms, *parsed.phrases]:
-        title_match &= Q(folded_title__contains=search_words(word))
-    whens = [When(title_match, then=Value(3))]
-    if parsed.terms:
-        whens.insert(0, When(number_match, then=Value(8)))
+    whens = [When(tier, then=Value(rank)) for rank, tier in _tiers(parsed)]
     if exact is not None:
-        whens.append(When(exact, then=Value(1)))
+        whens.append(When(exact, then=Value(EXACT)))
     return Case(*whens, default=Value(0), output_field=IntegerField())
 
 
@@ -220,43 +247,87 @@ def _highlight(record, parsed):
     return None
 
 
-# One read of the matching rows: the facet buckets (the kinds' add up to the
-# count), then the first ``{first}`` rows in rank order.
+# One read: a sample of the matches, at most ``{sample}`` rows in the order
+# the database finds them, gives the count (its size) and the facet buckets
+# (its first ``{facets}`` rows); the first ``{first}`` rows in rank order come
+# from ``{candidates}`` (``_candidates``).
 SCAN_SQL = """
-WITH matching AS ({matching})
-SELECT 'kind', kind, CAST(NULL AS bigint), COUNT(*) FROM matching GROUP BY kind
-UNION ALL SELECT 'document_type', document_type, NULL, COUNT(*) FROM matching
-    WHERE document_type <> '' GROUP BY document_type
-UNION ALL SELECT 'unit', NULL, unit_id, COUNT(*) FROM matching
-    WHERE unit_id IS NOT NULL GROUP BY unit_id
-UNION ALL SELECT 'year', NULL, "year", COUNT(*) FROM matching
-    WHERE "year" IS NOT NULL GROUP BY "year"
+WITH sample AS (
+    SELECT kind, document_type, unit_id, "year", row_number() OVER () AS n
+    FROM ({matching}) AS matching_rows
+)
+SELECT 'count', NULL, CAST(NULL AS bigint), COUNT(*) FROM sample
+UNION ALL SELECT 'kind', kind, NULL, COUNT(*) FROM sample WHERE n <= {facets} GROUP BY kind
+UNION ALL SELECT 'document_type', document_type, NULL, COUNT(*) FROM sample
+    WHERE n <= {facets} AND document_type <> '' GROUP BY document_type
+UNION ALL SELECT 'unit', NULL, unit_id, COUNT(*) FROM sample
+    WHERE n <= {facets} AND unit_id IS NOT NULL GROUP BY unit_id
+UNION ALL SELECT 'year', NULL, "year", COUNT(*) FROM sample
+    WHERE n <= {facets} AND "year" IS NOT NULL GROUP BY "year"
 UNION ALL SELECT 'first', NULL, id, 0 FROM (
-    SELECT id FROM matching
+    SELECT id FROM ({candidates}) AS candidates
     ORDER BY "rank" DESC, "date" DESC NULLS LAST, object_id DESC, id DESC LIMIT {first}
 ) AS first_rows
 """
+# The newest first (no date last): what each tier's candidates are read by,
+# through the index ``search_record_newest`` (migration 0008).
+NEWEST = [F("date").desc(nulls_last=True), "-object_id", "-pk"]
+
+
+def _sql(queryset):
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+def _candidates(records, parsed, first):
+    """The newest ``first`` matches of each tier (the number, the title) and
+    of all: the first ``first`` in rank order are among them, since within a
+    rank the newer comes first. Each is read newest first and stops at
+    ``first``: for a word in most records, a walk of the date index, not a
+    read of every match (``search_record_newest``)."""
+    tiers = [Q()] if parsed.is_empty else [Q(), *(tier for _rank, tier in _tiers(parsed))]
+    columns = ("id", "rank", "date", "object_id")
+    parts, params = [], []
+    for number, tier in enumerate(tiers):
+        ranked = records.filter(tier).annotate(rank=_rank(parsed)).order_by(*NEWEST)
+        sql, tier_params = _sql(ranked.values(*columns)[:first])
+        parts.append(f"SELECT * FROM ({sql}) AS tier_{number}")
+        params += tier_params
+    return " UNION ".join(parts), params
 
 
 def _scan(records, parsed, first):
     """The count, the facet buckets and the ids of the first ``first`` records
-    by rank (``_rank``, from the short columns), in one query."""
-    columns = records.annotate(year=ExtractYear("date"), rank=_rank(parsed)).values(
-        "id", "kind", "document_type", "unit_id", "year", "rank", "date", "object_id"
+    by rank (``_rank``, from the short columns), in one query. Past
+    ``SEARCH_COUNT_CAP`` matches the count stops; past ``SEARCH_FACET_SAMPLE``
+    the facets count the first matches found: returns whether either did."""
+    cap, facets_sample = conf.count_cap(), conf.facet_sample()
+    limit = max(cap, facets_sample) + 1
+    sample_sql, params = _sql(
+        records.annotate(year=ExtractYear("date")).values(
+            "kind", "document_type", "unit_id", "year"
+        )[:limit]
     )
-    sql, params = columns.query.sql_with_params()
-    buckets = {name: {} for name in ("kind", "document_type", "unit", "year", "first")}
+    candidates_sql, candidates_params = _candidates(records, parsed, first)
+    sql = SCAN_SQL.format(
+        matching=sample_sql,
+        facets=int(facets_sample),
+        candidates=candidates_sql,
+        first=int(first),
+    )
+    buckets = {name: {} for name in ("count", "kind", "document_type", "unit", "year", "first")}
     with connections[records.db].cursor() as cursor:
-        cursor.execute(SCAN_SQL.format(matching=sql, first=int(first)), params)
+        cursor.execute(sql, params + candidates_params)
         for name, text, number, count in cursor.fetchall():
             buckets[name][text if number is None else int(number)] = count
+    found = buckets.pop("count")[None]
     first_ids = list(buckets.pop("first"))
     facets = {
         name: sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))[:FACET_SIZE]
         for name, counter in buckets.items()
     }
     facets["year"] = sorted(buckets["year"].items(), reverse=True)[:FACET_SIZE]
-    return sum(buckets["kind"].values()), facets, first_ids
+    return Scan(min(found, cap), facets, first_ids, found > cap, found > facets_sample)
 
 
 def _page(first_ids, parsed, start, end):
@@ -277,17 +348,19 @@ def matching(params, branch_path):
 
 
 def search(params, branch_path):
-    """The fallback's ``Found``, shaped as ``engine.search``'s, its count and
-    facets always exact: two queries, one read of the matching rows' short columns for the count,
-    the facets and the first records by rank (``_scan``), and the page's
-    records (``_page``). On PostgreSQL the words are looked up in the word
-    index (migration 0004) and phrases in the pair index (0006).
+    """The fallback's ``Found``, shaped as ``engine.search``'s: two queries,
+    one for the count and facets (exact up to ``SEARCH_COUNT_CAP`` and
+    ``SEARCH_FACET_SAMPLE`` matches, then capped and sampled, as the engine's)
+    and the first records by rank (``_scan``), one for the page's records
+    (``_page``). On PostgreSQL the words are looked up in the word index
+    (migration 0004), phrases in the pair index (0006), and the newest
+    matches of a common word through the date index (0008).
     """
     start = (params.page - 1) * params.page_size
     end = start + params.page_size
     # With diacritics, EXACT_CANDIDATES more for the words as typed (``_page``).
     extra = 0 if _exact_match(params.parsed) is None else EXACT_CANDIDATES
-    count, facets, first_ids = _scan(matching(params, branch_path), params.parsed, end + extra)
+    scan = _scan(matching(params, branch_path), params.parsed, end + extra)
     hits = [
         {
             "kind": r.kind,
@@ -299,9 +372,9 @@ def search(params, branch_path):
             "unit_name": r.unit_name,
             "highlight": _highlight(r, params.parsed),
         }
-        for r in _page(first_ids, params.parsed, start, end)
+        for r in _page(scan.first_ids, params.parsed, start, end)
     ]
-    return Found(count, hits, facets)
+    return Found(scan.count, hits, scan.facets, scan.count_capped, scan.facets_estimated)
 
 
 def suggest(prefix, branch_path, locale, size=8):
