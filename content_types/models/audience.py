@@ -22,8 +22,10 @@ class Audience(models.TextChoices):
     UNIT = "unit", _("Members of the owning unit (or of the chosen units)")
 
 
-# What a listing reads besides its order: the audience and the reader filters.
-LISTED = ["audience", "news_category", "document_type", "document_status", "reader_date"]
+# The reader filters a listing reads from its index (with the audience: all it reads
+# besides its order).
+FILTERED = ["news_category", "document_type", "document_status", "reader_date"]
+LISTED = ["audience", *FILTERED]
 
 
 class PageAudience(models.Model):
@@ -75,17 +77,20 @@ class PageAudience(models.Model):
                 condition=Q(live=True, private=False),
                 include=LISTED,
             ),
+            # A subtree is read whole (its rows are not in date order across
+            # units): the audience before the path reads only the caller's
+            # audiences' rows of it (``ReaderRule.disjoint_q``).
             models.Index(
-                fields=["locale", "content_type", "unit_path", "-first_published_at"],
+                fields=["locale", "content_type", "audience", "unit_path", "-first_published_at"],
                 name="reader_subtree",
                 condition=Q(live=True, private=False),
-                include=["page", *LISTED],
+                include=["page", *FILTERED],
             ),
             models.Index(
-                fields=["locale", "unit_path", "-first_published_at"],
+                fields=["locale", "audience", "unit_path", "-first_published_at"],
                 name="reader_subtree_any_type",
                 condition=Q(live=True, private=False),
-                include=["page", "content_type", *LISTED],
+                include=["page", "content_type", *FILTERED],
             ),
             models.Index(
                 fields=["locale", "content_type", "-first_published_at", "-page"],
