@@ -21,7 +21,7 @@ them into the facets; this reads about 10,000 of them, twice, unscored
 (docs/search.md, "Search at city scale").
 """
 
-from elasticsearch_dsl import Q, Search
+from elasticsearch_dsl import Q
 
 from content_types.models.audience import ReaderRule
 
@@ -67,25 +67,44 @@ def audience_filter(branch_path):
     return Q(ReaderRule(branch_path).opensearch_filter())
 
 
+# The bodies are plain dicts: elasticsearch-dsl's objects took 1.4 ms of
+# Python a search to build and copy, longer than the engine takes for a
+# number (docs/search.md, "Search at city scale").
+
+
 def _filters(params, branch_path):
-    filters = [audience_filter(branch_path)]
+    filters = [ReaderRule(branch_path).opensearch_filter()]
     for name in ("kind", "document_type", "status", "locale", "year"):
         value = getattr(params, name)
         if value not in (None, ""):
-            filters.append(Q("term", **{name: value}))
+            filters.append({"term": {name: value}})
     if params.unit is not None:
         if params.include_subunits:
-            filters.append(Q("prefix", unit_path=params.unit.path))
+            filters.append({"prefix": {"unit_path": params.unit.path}})
         else:
-            filters.append(Q("term", unit_id=params.unit.pk))
+            filters.append({"term": {"unit_id": params.unit.pk}})
     if params.date_from or params.date_to:
         bounds = {}
         if params.date_from:
             bounds["gte"] = params.date_from.isoformat()
         if params.date_to:
             bounds["lte"] = params.date_to.isoformat()
-        filters.append(Q("range", date=bounds))
+        filters.append({"range": {"date": bounds}})
     return filters
+
+
+def _bool(**clauses):
+    return {"bool": clauses}
+
+
+def _cross_fields(query, fields):
+    """Every word of ``query`` in one of ``fields`` at least."""
+    options = {"operator": "and", "type": "cross_fields"}
+    return {"multi_match": {"query": query, "fields": fields, **options}}
+
+
+def _phrase(query, fields):
+    return {"multi_match": {"query": query, "fields": fields, "type": "phrase"}}
 
 
 def _words(parsed, locale):
@@ -96,46 +115,30 @@ def _words(parsed, locale):
     free = parsed.free_text
     if free:
         language = LANGUAGE_FIELDS.get(locale, [])
-        must.append(
-            Q(
-                "bool",
-                should=[
-                    Q(
-                        "multi_match",
-                        query=query,
-                        type="cross_fields",
-                        operator="and",
-                        fields=fields + language,
-                    )
-                    for query, fields in (
-                        (free, FOLDED_FIELDS),
-                        (search_words(free).strip(), NUMBER_FOLDED_FIELDS),
-                    )
-                ],
-                minimum_should_match=1,
+        should = [
+            _cross_fields(query, fields + language)
+            for query, fields in (
+                (free, FOLDED_FIELDS),
+                (search_words(free).strip(), NUMBER_FOLDED_FIELDS),
             )
-        )
-    must += [
-        Q("multi_match", query=phrase, type="phrase", fields=PHRASE_FIELDS)
-        for phrase in parsed.phrases
-    ]
+        ]
+        must.append(_bool(should=should, minimum_should_match=1))
+    must += [_phrase(phrase, PHRASE_FIELDS) for phrase in parsed.phrases]
     return must
 
 
 def _constant(query, score):
-    return Q("constant_score", filter=query, boost=score)
+    return {"constant_score": {"filter": query, "boost": score}}
 
 
 def _holding(texts, fields):
     """Every ``(text, kind)`` of ``texts`` in ``fields``: its words
     (``cross_fields``) or, for a quoted one, as a phrase."""
     clauses = [
-        Q("multi_match", query=text, type="phrase", fields=fields)
-        if kind == "phrase"
-        else Q("multi_match", query=text, type="cross_fields", operator="and", fields=fields)
+        _phrase(text, fields) if kind == "phrase" else _cross_fields(text, fields)
         for text, kind in texts
     ]
-    return clauses[0] if len(clauses) == 1 else Q("bool", must=clauses)
+    return clauses[0] if len(clauses) == 1 else _bool(must=clauses)
 
 
 def _tiers(parsed, locale):
@@ -149,11 +152,11 @@ def _tiers(parsed, locale):
     tiers = []
     if free:
         numbers_folded = search_words(free).strip()
-        in_number = Q("match", number_folded={"query": numbers_folded, "operator": "and"})
+        in_number = {"match": {"number_folded": {"query": numbers_folded, "operator": "and"}}}
         tiers.append(_constant(in_number, NUMBER))
-        tiers += [_constant(Q("term", number_value=n), NUMBER_VALUE) for n in parsed.numbers]
+        tiers += [_constant({"term": {"number_value": n}}, NUMBER_VALUE) for n in parsed.numbers]
         # In the title only: checking a phrase in 500 long texts took 30 ms.
-        as_phrase = Q("match_phrase", **{"title.folded": free})
+        as_phrase = {"match_phrase": {"title.folded": free}}
         tiers.append(_constant(as_phrase, PHRASE))
     tiers.append(_constant(_holding(texts, title_fields), TITLE))
     # Typed without diacritics, the words as typed are the folded words every
@@ -161,83 +164,86 @@ def _tiers(parsed, locale):
     typed = " ".join([free, *parsed.phrases])
     if fold(typed) != typed.lower():
         tiers.append(_constant(_holding(texts, EXACT_FIELDS), EXACT))
-    tiers.append(_constant(Q("term", status="in_force"), IN_FORCE))
+    tiers.append(_constant({"term": {"status": "in_force"}}, IN_FORCE))
     return tiers
 
 
 def _recency():
-    return Q("distance_feature", field="date", origin="now/d", pivot=RECENCY_PIVOT)
+    return {"distance_feature": {"field": "date", "origin": "now/d", "pivot": RECENCY_PIVOT}}
 
 
 def _highlight_query(parsed):
     """The words and phrases alone: marking them needs none of the scoring
     clauses, and handing the highlighter the whole query doubled its cost."""
-    wanted = [
-        Q("multi_match", query=phrase, type="phrase", fields=HIGHLIGHT_FIELDS)
-        for phrase in parsed.phrases
-    ]
+    wanted = [_phrase(phrase, HIGHLIGHT_FIELDS) for phrase in parsed.phrases]
     if parsed.free_text:
-        wanted.append(Q("multi_match", query=parsed.free_text, fields=HIGHLIGHT_FIELDS))
-    return Q("bool", should=wanted)
+        wanted.append({"multi_match": {"query": parsed.free_text, "fields": HIGHLIGHT_FIELDS}})
+    return _bool(should=wanted)
 
 
-def _filtered(params, branch_path):
-    return Search(index=conf.index_alias()).filter(Q("bool", filter=_filters(params, branch_path)))
+def _highlight(parsed):
+    field = {"fragment_size": 160, "number_of_fragments": 1, "no_match_size": 0}
+    return {
+        "fields": {name: dict(field) for name in HIGHLIGHT_FIELDS},
+        "pre_tags": ["<mark>"],
+        "post_tags": ["</mark>"],
+        "encoder": "html",
+        "type": "unified",
+        "highlight_query": _highlight_query(parsed),
+    }
 
 
 def build_search(params, branch_path):
     """The hits body: the page, ranked, with snippets; counted up to the cap."""
-    search = _filtered(params, branch_path)
     parsed = params.parsed
-    if parsed.is_empty:
-        search = search.sort("-date", "-object_id")
-    else:
-        # The words are a filter: the score is the date's alone, so Lucene
-        # skips the matches too old to make the window once the count has
-        # reached the cap; then the window's matches are weighed by tiers.
-        words = Q("bool", filter=_words(parsed, params.locale))
-        search = search.query(Q("bool", must=[words], should=[_recency()]))
-        # The same window for every page: the pages past it follow it in
-        # date order, and no match moves between pages as one reads on.
-        search = search.extra(
-            rescore={
-                "window_size": RANKED_WINDOW,
-                "query": {
-                    "rescore_query": Q("bool", should=_tiers(parsed, params.locale)).to_dict(),
-                    "query_weight": 1,
-                    "rescore_query_weight": 1,
-                },
-            }
-        )
-        search = search.highlight(
-            *HIGHLIGHT_FIELDS,
-            fragment_size=160,
-            number_of_fragments=1,
-            no_match_size=0,
-        ).highlight_options(
-            pre_tags=["<mark>"],
-            post_tags=["</mark>"],
-            encoder="html",
-            type="unified",
-            highlight_query=_highlight_query(parsed).to_dict(),
-        )
     start = (params.page - 1) * params.page_size
-    search = search.source(SOURCE)[start : start + params.page_size]
-    return {**search.to_dict(), "track_total_hits": conf.count_cap()}
+    body = {
+        "_source": SOURCE,
+        "from": start,
+        "size": params.page_size,
+        "track_total_hits": conf.count_cap(),
+    }
+    filtered = [_bool(filter=_filters(params, branch_path))]
+    if parsed.is_empty:
+        body["query"] = _bool(filter=filtered)
+        body["sort"] = [{"date": {"order": "desc"}}, {"object_id": {"order": "desc"}}]
+        return body
+    # The words are a filter: the score is the date's alone, so Lucene
+    # skips the matches too old to make the window once the count has
+    # reached the cap; then the window's matches are weighed by tiers.
+    words = _bool(filter=_words(parsed, params.locale))
+    body["query"] = _bool(
+        filter=filtered, must=[words], should=[_recency()], minimum_should_match=0
+    )
+    # The same window for every page: the pages past it follow it in
+    # date order, and no match moves between pages as one reads on.
+    body["rescore"] = {
+        "window_size": RANKED_WINDOW,
+        "query": {
+            "rescore_query": _bool(should=_tiers(parsed, params.locale)),
+            "query_weight": 1,
+            "rescore_query_weight": 1,
+        },
+    }
+    body["highlight"] = _highlight(parsed)
+    return body
 
 
 def build_facets(params, branch_path):
     """The facets body: the buckets of the first ``SEARCH_FACET_SAMPLE``
     matches, unscored."""
-    search = _filtered(params, branch_path)
+    filters = [_bool(filter=_filters(params, branch_path))]
     if not params.parsed.is_empty:
-        search = search.filter(Q("bool", must=_words(params.parsed, params.locale)))
-    search.aggs.bucket("kind", "terms", field="kind", size=10)
-    search.aggs.bucket("document_type", "terms", field="document_type", size=30)
-    search.aggs.bucket("unit", "terms", field="unit_id", size=20)
-    search.aggs.bucket("year", "terms", field="year", size=30, order={"_key": "desc"})
+        filters.append(_bool(must=_words(params.parsed, params.locale)))
     return {
-        **search.extra(size=0).to_dict(),
+        "query": _bool(filter=filters),
+        "aggs": {
+            "kind": {"terms": {"field": "kind", "size": 10}},
+            "document_type": {"terms": {"field": "document_type", "size": 30}},
+            "unit": {"terms": {"field": "unit_id", "size": 20}},
+            "year": {"terms": {"field": "year", "size": 30, "order": {"_key": "desc"}}},
+        },
+        "size": 0,
         "track_total_hits": False,
         "terminate_after": conf.facet_sample(),
     }
