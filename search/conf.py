@@ -77,6 +77,14 @@ def count_cap():
     return getattr(settings, "SEARCH_COUNT_CAP", 10_000)
 
 
+def database_sample():
+    """Matches the database fallback counts and reads facets from at most:
+    it reads each from the table, where the engine reads an index, so its
+    caps are the lower of this and ``count_cap`` or ``facet_sample``
+    (``search.database``)."""
+    return getattr(settings, "SEARCH_DATABASE_SAMPLE", 1_000)
+
+
 def facet_sample():
     """Matches the facets are counted over at most; past it they are
     estimated and say ``facets_estimated`` (``search.queries``)."""

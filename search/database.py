@@ -27,6 +27,7 @@ from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -37,7 +38,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import Col, RawSQL
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.lookups import IsNull
 
 from content_types.models.audience import ReaderRule
@@ -56,6 +57,8 @@ class Scan(NamedTuple):
     count: int
     facets: dict
     first_ids: list
+    # Among them, those past the ranked window (``_candidates``).
+    unranked: list
     count_capped: bool
     facets_estimated: bool
 
@@ -71,24 +74,26 @@ def readable(branch_path):
     return ReaderRule(branch_path).q(audience_field="audience", scopes=scopes)
 
 
-def _filtered(params, branch_path):
-    records = SearchRecord.objects.filter(readable(branch_path))
+def _filters(params, branch_path):
+    """What a match must be besides its words: readable by the caller, and
+    the search's filters."""
+    condition = readable(branch_path)
     for name in ("kind", "document_type", "status", "locale"):
         value = getattr(params, name)
         if value:
-            records = records.filter(**{name: value})
+            condition &= Q(**{name: value})
     if params.year:
-        records = records.filter(date__year=params.year)
+        condition &= Q(date__year=params.year)
     if params.date_from:
-        records = records.filter(date__gte=params.date_from)
+        condition &= Q(date__gte=params.date_from)
     if params.date_to:
-        records = records.filter(date__lte=params.date_to)
+        condition &= Q(date__lte=params.date_to)
     if params.unit is not None:
         if params.include_subunits:
-            records = records.filter(unit_path__startswith=params.unit.path)
+            condition &= Q(unit_path__startswith=params.unit.path)
         else:
-            records = records.filter(unit_id=params.unit.pk)
-    return records
+            condition &= Q(unit_id=params.unit.pk)
+    return condition
 
 
 def _generated(column):
@@ -140,17 +145,23 @@ def _has_phrase(needle):
     return has_pairs | (Q(IsNull(_generated("folded_pairs"), True)) & as_written)
 
 
-def _matching(records, parsed):
-    if connections[records.db].vendor != "postgresql":
+def _words(parsed):
+    """What a match must hold: every word, and each phrase."""
+    condition = Q()
+    if connections[SearchRecord.objects.db].vendor != "postgresql":
         for text in [*parsed.terms, *parsed.phrases]:
-            records = records.filter(folded__contains=search_words(text))
-        return records
+            condition &= Q(folded__contains=search_words(text))
+        return condition
     words = " ".join(search_words(text) for text in [*parsed.terms, *parsed.phrases])
     if words.strip():
-        records = records.filter(_has_words(words))
+        condition &= Q(_has_words(words))
     for phrase in parsed.phrases:
-        records = records.filter(_has_phrase(search_words(phrase)))
-    return records
+        condition &= _has_phrase(search_words(phrase))
+    return condition
+
+
+def _condition(params, branch_path):
+    return _filters(params, branch_path) & _words(params.parsed)
 
 
 def _has_diacritics(word):
@@ -247,16 +258,16 @@ def _highlight(record, parsed):
     return None
 
 
-# One read: a sample of the matches, at most ``{sample}`` rows in the order
-# the database finds them, gives the count (its size) and the facet buckets
-# (its first ``{facets}`` rows); the first ``{first}`` rows in rank order come
-# from ``{candidates}`` (``_candidates``).
+# One read: a sample of the matches, at most ``{limit}`` rows in the order the
+# database finds them, gives the count (its size) and the facet buckets (its
+# first ``{facets}`` rows). The first ``{first}`` rows in rank order are the
+# sample's when it holds every match; else they come from ``{candidates}``
+# (``_candidates``), which is read only then. Each of these comes with its rank.
 SCAN_SQL = """
 WITH sample AS (
-    SELECT kind, document_type, unit_id, "year", row_number() OVER () AS n
-    FROM ({matching}) AS matching_rows
-)
-SELECT 'count', NULL, CAST(NULL AS bigint), COUNT(*) FROM sample
+    SELECT *, row_number() OVER () AS n FROM ({matching}) AS matching_rows
+), counted AS (SELECT COUNT(*) AS found FROM sample)
+SELECT 'count', NULL, CAST(NULL AS bigint), found FROM counted
 UNION ALL SELECT 'kind', kind, NULL, COUNT(*) FROM sample WHERE n <= {facets} GROUP BY kind
 UNION ALL SELECT 'document_type', document_type, NULL, COUNT(*) FROM sample
     WHERE n <= {facets} AND document_type <> '' GROUP BY document_type
@@ -264,11 +275,31 @@ UNION ALL SELECT 'unit', NULL, unit_id, COUNT(*) FROM sample
     WHERE n <= {facets} AND unit_id IS NOT NULL GROUP BY unit_id
 UNION ALL SELECT 'year', NULL, "year", COUNT(*) FROM sample
     WHERE n <= {facets} AND "year" IS NOT NULL GROUP BY "year"
-UNION ALL SELECT 'first', NULL, id, 0 FROM (
-    SELECT id FROM ({candidates}) AS candidates
+UNION ALL SELECT 'first', NULL, id, "rank" FROM (
+    SELECT id, "rank" FROM sample WHERE (SELECT found FROM counted) < {limit}
     ORDER BY "rank" DESC, "date" DESC NULLS LAST, object_id DESC, id DESC LIMIT {first}
-) AS first_rows
+) AS first_of_all
+UNION ALL SELECT 'first', NULL, id, "rank" FROM (
+    SELECT id, "rank" FROM ({candidates}) AS candidates
+    WHERE (SELECT found FROM counted) >= {limit}
+    ORDER BY "rank" DESC, "date" DESC NULLS LAST, object_id DESC, id DESC LIMIT {first}
+) AS first_of_candidates
 """
+# Past the cap, the newest matches the tiers are weighed on (``_candidates``).
+RANKED_WINDOW = 50
+# The window's matches by date; past its first ``{window}``, a match ranks
+# by its date alone (``UNRANKED``), unless its number matches.
+WINDOW_SQL = """
+SELECT id, CASE WHEN position <= {window} OR "rank" = {number} THEN "rank" ELSE {unranked} END
+    AS "rank", "date", object_id
+FROM (
+    SELECT *, row_number() OVER (
+        ORDER BY "date" DESC NULLS LAST, object_id DESC, id DESC) AS position
+    FROM ({newest}) AS newest
+) AS window_rows
+"""
+# Below every tier, so that its matches (all older than the window's) follow them.
+UNRANKED = -1
 # The newest first (no date last): what each tier's candidates are read by,
 # through the index ``search_record_newest`` (migration 0008).
 NEWEST = [F("date").desc(nulls_last=True), "-object_id", "-pk"]
@@ -279,72 +310,123 @@ def _sql(queryset):
     return sql, list(params)
 
 
-def _candidates(records, parsed, first):
-    """The newest ``first`` matches of each tier (the number, the title) and
-    of all: the first ``first`` in rank order are among them, since within a
-    rank the newer comes first. Each is read newest first and stops at
-    ``first``: for a word in most records, a walk of the date index, not a
-    read of every match (``search_record_newest``)."""
-    tiers = [Q()] if parsed.is_empty else [Q(), *(tier for _rank, tier in _tiers(parsed))]
-    columns = ("id", "rank", "date", "object_id")
-    parts, params = [], []
-    for number, tier in enumerate(tiers):
-        ranked = records.filter(tier).annotate(rank=_rank(parsed)).order_by(*NEWEST)
-        sql, tier_params = _sql(ranked.values(*columns)[:first])
-        parts.append(f"SELECT * FROM ({sql}) AS tier_{number}")
-        params += tier_params
-    return " UNION ".join(parts), params
+def _newest_first(records, parsed, limit):
+    """The SQL of ``records``' newest ``limit``, with their rank."""
+    ranked = records.annotate(rank=_rank(parsed)).order_by(*NEWEST)
+    return _sql(ranked.values("id", "rank", "date", "object_id")[:limit])
 
 
-def _scan(records, parsed, first):
+def _candidates(params, branch_path, first):
+    """Past the cap, where the first ``first`` in rank order come from: the
+    newest ``RANKED_WINDOW`` matches (at least ``first``), ranked by every
+    tier, and the newest ``first`` matches of the number, a selective tier
+    read through its own index. A match older than the window that reaches
+    the title tier ranks by its date alone, as on the engine (its 500).
+
+    The window is read newest first through the date index
+    (``search_record_newest``) and stops at its limit. Its words are hidden
+    from the planner (``COALESCE``): it would take a few common words for
+    rare ones (their matches are counted as if independent) and read and
+    sort every match instead; past the cap, more than a thousand match. The
+    filters (a year, a unit) stay in sight, for their own indexes."""
+    filters, words = _filters(params, branch_path), _words(params.parsed)
+    window = SearchRecord.objects.filter(filters)
+    if words:
+        window = window.filter(Coalesce(ExpressionWrapper(words, BooleanField()), Value(False)))
+    newest, params_of_window = _newest_first(window, params.parsed, max(first, RANKED_WINDOW))
+    sqls = [
+        WINDOW_SQL.format(window=RANKED_WINDOW, number=NUMBER, unranked=UNRANKED, newest=newest)
+    ]
+    values = list(params_of_window)
+    if params.parsed.terms:
+        number = filters & words & _tiers(params.parsed)[0][1]
+        sql, number_params = _newest_first(
+            SearchRecord.objects.filter(number), params.parsed, first
+        )
+        sqls.append(f"SELECT * FROM ({sql}) AS number_rows")
+        values += number_params
+    return " UNION ".join(sqls), values
+
+
+def _caps():
+    """(count cap, facet sample): the search settings', at most
+    ``SEARCH_DATABASE_SAMPLE`` (``conf.database_sample``)."""
+    most = conf.database_sample()
+    return min(conf.count_cap(), most), min(conf.facet_sample(), most)
+
+
+def _scan_query(params, branch_path, first):
+    """``SCAN_SQL`` for a search and its parameters."""
+    cap, facets = _caps()
+    limit = max(cap, facets) + 1
+    columns = ("id", "kind", "document_type", "unit_id", "year", "rank", "date", "object_id")
+    records = matching(params, branch_path)
+    sample = records.annotate(year=ExtractYear("date"), rank=_rank(params.parsed))
+    sample_sql, sample_params = _sql(sample.values(*columns)[:limit])
+    candidates_sql, candidates_params = _candidates(params, branch_path, first)
+    sql = SCAN_SQL.format(
+        matching=sample_sql,
+        limit=int(limit),
+        facets=int(facets),
+        candidates=candidates_sql,
+        first=int(first),
+    )
+    return sql, sample_params + candidates_params
+
+
+def _scan(params, branch_path, first):
     """The count, the facet buckets and the ids of the first ``first`` records
     by rank (``_rank``, from the short columns), in one query. Past
     ``SEARCH_COUNT_CAP`` matches the count stops; past ``SEARCH_FACET_SAMPLE``
     the facets count the first matches found: returns whether either did."""
-    cap, facets_sample = conf.count_cap(), conf.facet_sample()
-    limit = max(cap, facets_sample) + 1
-    sample_sql, params = _sql(
-        records.annotate(year=ExtractYear("date")).values(
-            "kind", "document_type", "unit_id", "year"
-        )[:limit]
-    )
-    candidates_sql, candidates_params = _candidates(records, parsed, first)
-    sql = SCAN_SQL.format(
-        matching=sample_sql,
-        facets=int(facets_sample),
-        candidates=candidates_sql,
-        first=int(first),
-    )
+    cap, facets_sample = _caps()
+    sql, params = _scan_query(params, branch_path, first)
     buckets = {name: {} for name in ("count", "kind", "document_type", "unit", "year", "first")}
-    with connections[records.db].cursor() as cursor:
-        cursor.execute(sql, params + candidates_params)
+    with connections[SearchRecord.objects.db].cursor() as cursor:
+        cursor.execute(sql, params)
         for name, text, number, count in cursor.fetchall():
             buckets[name][text if number is None else int(number)] = count
     found = buckets.pop("count")[None]
-    first_ids = list(buckets.pop("first"))
+    first = buckets.pop("first")
+    unranked = [pk for pk, rank in first.items() if rank == UNRANKED]
     facets = {
         name: sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))[:FACET_SIZE]
         for name, counter in buckets.items()
     }
     facets["year"] = sorted(buckets["year"].items(), reverse=True)[:FACET_SIZE]
-    return Scan(min(found, cap), facets, first_ids, found > cap, found > facets_sample)
+    return Scan(min(found, cap), facets, list(first), unranked, found > cap, found > facets_sample)
 
 
-def _page(first_ids, parsed, start, end):
-    """The records from ``start`` to ``end`` in rank order among ``first_ids``,
-    read whole but for the folded text, in one query. With diacritics in the
-    query, those not matching the number or title rank first when they hold
-    the words as typed (checked in the text of these few records only: an
-    exact match older than those ranks by its date)."""
-    records = SearchRecord.objects.filter(pk__in=first_ids).defer("folded")
-    ranked = records.annotate(rank=_rank(parsed, _exact_match(parsed))).order_by(*ORDER)
-    return list(ranked[start:end])
+def _page(scan, parsed, start, end):
+    """The records from ``start`` to ``end`` in rank order among the scan's
+    first records, read whole but for the folded text, in one query. With
+    diacritics in the query, those not matching the number or title rank
+    first when they hold the words as typed (checked in the text of these
+    few records only: an exact match older than those ranks by its date).
+    Those past the ranked window rank by date alone."""
+    rank = _rank(parsed, _exact_match(parsed))
+    if scan.unranked:
+        rank = Case(When(pk__in=scan.unranked, then=Value(UNRANKED)), default=rank)
+    records = SearchRecord.objects.filter(pk__in=scan.first_ids).defer("folded")
+    return list(records.annotate(rank=rank).order_by(*ORDER)[start:end])
 
 
 def matching(params, branch_path):
     """The records the reader may read that match ``params``: what the count,
     the facets and the page are read from."""
-    return _matching(_filtered(params, branch_path), params.parsed)
+    return SearchRecord.objects.filter(_condition(params, branch_path))
+
+
+def _first(params):
+    """How many records by rank the page is taken from: up to its end and,
+    with diacritics, EXACT_CANDIDATES more for the words as typed (``_page``)."""
+    extra = 0 if _exact_match(params.parsed) is None else EXACT_CANDIDATES
+    return params.page * params.page_size + extra
+
+
+def scan_query(params, branch_path):
+    """The SQL of a search's first query and its parameters (for ``EXPLAIN``)."""
+    return _scan_query(params, branch_path, _first(params))
 
 
 def search(params, branch_path):
@@ -358,9 +440,7 @@ def search(params, branch_path):
     """
     start = (params.page - 1) * params.page_size
     end = start + params.page_size
-    # With diacritics, EXACT_CANDIDATES more for the words as typed (``_page``).
-    extra = 0 if _exact_match(params.parsed) is None else EXACT_CANDIDATES
-    scan = _scan(matching(params, branch_path), params.parsed, end + extra)
+    scan = _scan(params, branch_path, _first(params))
     hits = [
         {
             "kind": r.kind,
@@ -372,7 +452,7 @@ def search(params, branch_path):
             "unit_name": r.unit_name,
             "highlight": _highlight(r, params.parsed),
         }
-        for r in _page(scan.first_ids, params.parsed, start, end)
+        for r in _page(scan, params.parsed, start, end)
     ]
     return Found(scan.count, hits, scan.facets, scan.count_capped, scan.facets_estimated)
 
