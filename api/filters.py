@@ -6,6 +6,7 @@ caller may read), never rebuilds it from ``Model.objects``. Bad values raise
 """
 
 import datetime
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, When
@@ -14,6 +15,7 @@ from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.search.backends import get_search_backend
 
+from cms.prepared import Columns, prepared_cursor
 from content_types.models import DocumentStatus, NewsCategory, PageAudience
 from content_types.models.audience import in_unit_feed
 from content_types.symbols import DocumentType
@@ -98,12 +100,26 @@ def date_parameter(request, name):
         ) from error
 
 
+@cache
+def _unit_columns():
+    return Columns(Unit, "u")
+
+
+def _unit_by_id(pk):
+    """The unit with id ``pk``, or None: prepared, as every unit listing asks."""
+    columns = _unit_columns()
+    with prepared_cursor() as cursor:
+        cursor.execute(f"SELECT {columns.sql} FROM {Unit._meta.db_table} u WHERE u.id = %s", [pk])
+        row = cursor.fetchone()
+    return None if row is None else columns.load(row)[0]
+
+
 def unit_parameter(request, name="unit"):
     """The unit ``?<name>=`` names, looked up once per request."""
     pk = integer_parameter(request, name, minimum=1)
     found = request.__dict__.setdefault("_units_named", {})
     if pk not in found:
-        found[pk] = Unit.objects.filter(pk=pk).first()
+        found[pk] = _unit_by_id(pk)
     if found[pk] is None:
         raise BadParameter(name, _("There is no unit with id %(id)s.") % {"id": pk})
     return found[pk]

@@ -13,6 +13,7 @@ from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, PageViewRestriction
 
+from cms.prepared import prepared_cursor
 from editorial.models.units import path_prefixes
 
 
@@ -352,11 +353,21 @@ def in_indexed_feed(unit, *, subtree=False):
     if subtree:
         owned = subtree_of(unit.path)
         listed = PageListing.objects.filter(subtree_of(unit.path, "unit__path"))
+        promoted = list(listed.values_list("page_id", flat=True))
     else:
         owned = Q(unit=unit)
-        listed = PageListing.objects.filter(unit=unit)
-    promoted = list(listed.values_list("page_id", flat=True))
+        promoted = _promoted_into(unit.pk)
     return owned | Q(pk__in=promoted) if promoted else owned
+
+
+def _promoted_into(unit_id):
+    """Ids of the pages promoted into one unit's own feed: prepared, as every
+    unit listing asks (a subtree's, a range of paths, is planned each time)."""
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            f"SELECT page_id FROM {PageListing._meta.db_table} WHERE unit_id = %s", [unit_id]
+        )
+        return [page_id for (page_id,) in cursor.fetchall()]
 
 
 def in_unit_feed(unit, *, subtree=False):

@@ -17,9 +17,12 @@ A key's version only grows, in the same transaction as the change it stamps:
 a validator read after the change committed sees the new version.
 """
 
+from functools import cache
+
 from django.db import connection, models
 from django.utils import timezone
 
+from cms.prepared import Columns, prepared_cursor
 from editorial.models.units import path_prefixes
 
 EVERYTHING = "all"
@@ -76,6 +79,11 @@ def touch_feeds(unit_paths=(), *, everywhere=False):
         )
 
 
+@cache
+def _version_columns():
+    return Columns(FeedVersion, "f")
+
+
 def feed_version(keys):
     """``(version, last_modified)`` of a listing reading ``keys``, in one query:
     each key's count and time of its last stamp (a key never stamped: 0), and
@@ -83,8 +91,17 @@ def feed_version(keys):
     transaction (or a restored backup) takes a count back: a body cached
     under the earlier version is never served again."""
     found = dict.fromkeys(keys, (0, None))
-    rows = FeedVersion.objects.filter(key__in=keys).values_list("key", "version", "changed_at")
-    found.update((key, (version, changed)) for key, version, changed in rows)
+    columns = _version_columns()
+    key_column = connection.ops.quote_name("key")
+    # Prepared: run on every listing request, planned once per number of keys.
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns.sql} FROM {FeedVersion._meta.db_table} f"
+            f" WHERE f.{key_column} IN ({', '.join(['%s'] * len(keys))})",
+            list(keys),
+        )
+        rows = [columns.load(row)[0] for row in cursor.fetchall()]
+    found.update((row.key, (row.version, row.changed_at)) for row in rows)
     stamps = [changed for _version, changed in found.values() if changed is not None]
     version = ".".join(
         f"{count}@{changed.timestamp():.6f}" if changed else "0"
