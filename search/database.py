@@ -125,28 +125,28 @@ def _has_words(text):
     return _Matches(_generated("folded_words"), words)
 
 
-def _has_phrase(needle):
+def _has_phrase(needle, indexed=True):
     """Records whose folded text holds ``needle`` (`` w1 w2 ``, from
-    ``search_words``), through the index of neighbouring words: for two words
-    the pair is the phrase; a longer phrase is then checked as written on the
-    few records holding all its pairs. A record without pairs (too long, see
-    migration 0006) is checked as written. A single word is ``_has_words``'s."""
+    ``search_words``) as written, found through the index of neighbouring
+    words (``indexed``): the records holding all its pairs, or none (too
+    long, see migration 0006). The pairs only lead to the records: the
+    check on each is the text's, inline in the row, where the pairs are
+    stored apart (TOAST) and cost 20 to 30 µs a record to read (a common
+    phrase past the cap took 250 ms). A single word is ``_has_words``'s."""
     words = needle.split()
     as_written = Q(folded__contains=needle)
     if len(words) < 2:
         return Q()
-    if max(len(word) for word in words) >= PAIR_WORD_LENGTH:
+    if not indexed or max(len(word) for word in words) >= PAIR_WORD_LENGTH:
         return as_written
     # Words are letters and digits only (``search.text``): nothing to quote.
     pairs = " & ".join(f"'{first}_{second}'" for first, second in itertools.pairwise(words))
     has_pairs = Q(_Matches(_generated("folded_pairs"), RawSQL("%s::tsquery", [pairs])))
-    if len(words) > 2:
-        has_pairs &= as_written
-    return has_pairs | (Q(IsNull(_generated("folded_pairs"), True)) & as_written)
+    return as_written & (has_pairs | Q(IsNull(_generated("folded_pairs"), True)))
 
 
-def _words(parsed):
-    """What a match must hold: every word, and each phrase."""
+def _words(parsed, indexed=True):
+    """What a match must hold: every word, and each phrase (``_has_phrase``)."""
     condition = Q()
     if connections[SearchRecord.objects.db].vendor != "postgresql":
         for text in [*parsed.terms, *parsed.phrases]:
@@ -156,7 +156,7 @@ def _words(parsed):
     if words.strip():
         condition &= Q(_has_words(words))
     for phrase in parsed.phrases:
-        condition &= _has_phrase(search_words(phrase))
+        condition &= _has_phrase(search_words(phrase), indexed)
     return condition
 
 
@@ -332,7 +332,11 @@ def _candidates(params, branch_path, first):
     filters, words = _filters(params, branch_path), _words(params.parsed)
     window = SearchRecord.objects.filter(filters)
     if words:
-        window = window.filter(Coalesce(ExpressionWrapper(words, BooleanField()), Value(False)))
+        # Read row by row: the phrases checked in the text alone.
+        unindexed = _words(params.parsed, indexed=False)
+        window = window.filter(
+            Coalesce(ExpressionWrapper(unindexed, BooleanField()), Value(False))
+        )
     newest, params_of_window = _newest_first(window, params.parsed, max(first, RANKED_WINDOW))
     sqls = [
         WINDOW_SQL.format(window=RANKED_WINDOW, number=NUMBER, unranked=UNRANKED, newest=newest)
