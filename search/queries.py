@@ -26,7 +26,7 @@ from elasticsearch_dsl import Q
 from content_types.models.audience import ReaderRule
 
 from . import conf
-from .text import fold, search_words
+from .text import fold, fold_numbers, search_words
 
 FOLDED_FIELDS = [
     "title.folded^3",
@@ -39,6 +39,8 @@ FOLDED_FIELDS = [
 NUMBER_FOLDED_FIELDS = [
     "number_folded^4" if name == "number^4" else name for name in FOLDED_FIELDS
 ]
+# Words with no number to fold: the number as typed and folded at once.
+BOTH_NUMBERS_FIELDS = [*FOLDED_FIELDS, "number_folded^4"]
 EXACT_FIELDS = ["title^3", "text", "attachment_text"]
 PHRASE_FIELDS = ["title.folded^2", "text.folded", "attachment_text.folded"]
 HIGHLIGHT_FIELDS = ["text.folded", "attachment_text.folded", "title.folded"]
@@ -110,19 +112,27 @@ def _phrase(query, fields):
 def _words(parsed, locale):
     """What a match must hold: every word somewhere, as typed ("05" in a
     text) or with its numbers folded ("5" or "05nqtu" in a document number),
-    and each phrase as a phrase."""
+    and each phrase as a phrase.
+
+    Without a leading zero to fold, the two are the same words: one clause
+    over both number fields finds what the two found (the same results on
+    the city benchmark's 200 queries) and the engine checks each match once
+    instead of twice."""
     must = []
     free = parsed.free_text
     if free:
         language = LANGUAGE_FIELDS.get(locale, [])
-        should = [
-            _cross_fields(query, fields + language)
-            for query, fields in (
-                (free, FOLDED_FIELDS),
-                (search_words(free).strip(), NUMBER_FOLDED_FIELDS),
-            )
-        ]
-        must.append(_bool(should=should, minimum_should_match=1))
+        if fold_numbers(free) == free:
+            must.append(_cross_fields(free, BOTH_NUMBERS_FIELDS + language))
+        else:
+            should = [
+                _cross_fields(query, fields + language)
+                for query, fields in (
+                    (free, FOLDED_FIELDS),
+                    (search_words(free).strip(), NUMBER_FOLDED_FIELDS),
+                )
+            ]
+            must.append(_bool(should=should, minimum_should_match=1))
     must += [_phrase(phrase, PHRASE_FIELDS) for phrase in parsed.phrases]
     return must
 
