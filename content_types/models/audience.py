@@ -8,7 +8,8 @@ A reader's filter is then one indexed lookup over every page type at once.
 """
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, PageViewRestriction
@@ -342,9 +343,13 @@ def reader_index_parts(user, language_code):
 
 def _reader_index_rows(language_code):
     # The locale's id as a scalar subquery, not a join: the planner can then
-    # read the indexes that start with it.
-    locale = Locale.objects.filter(language_code=language_code).values("pk")[:1]
-    return PageAudience.objects.filter(live=True, private=False, locale_id=Subquery(locale))
+    # read the indexes that start with it. Raw: a Subquery of a queryset is
+    # cloned and relabelled on every use (a quarter of a listing's Python).
+    locale = RawSQL(
+        f"SELECT id FROM {Locale._meta.db_table} WHERE language_code = %s LIMIT 1",
+        [language_code],
+    )
+    return PageAudience.objects.filter(live=True, private=False, locale_id=locale)
 
 
 def in_indexed_feed(unit, *, subtree=False):
