@@ -27,6 +27,10 @@ INDEXES = {
     "search_record_folded_pairs": "gin (folded_pairs)",
     "search_record_folded_title_trgm": "gin (folded_title gin_trgm_ops)",
     "search_record_folded_number_trgm": "gin (folded_number gin_trgm_ops)",
+    "search_record_newest": "btree (date DESC NULLS LAST, object_id DESC, id DESC)",
+    "search_record_newest_of_type": (
+        "btree (document_type, date DESC NULLS LAST, object_id DESC, id DESC)"
+    ),
 }
 FILLER = [
     "hội",
