@@ -253,6 +253,11 @@ def publish_day(within, other, count):
     return len(chosen)
 
 
+def load_average():
+    """The machine's load, printed beside timings: on a shared machine they need it."""
+    return "load average " + " ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
 def worker_memory(master_pid):
     """Resident MB of each gunicorn worker (the master's children)."""
     sizes = []
@@ -316,7 +321,7 @@ def main():
         # the requests its 32 connections left queued, and a timing taken
         # then measures that queue, not the listing.
         heading = f"{'listing (uncached, 20 items)':32s} {'caller':9s}"
-        print(f"{heading} {'1 client p50/p95/max ms':>24s}")
+        print(f"{heading} {'1 client p50/p95/max ms':>24s}   ({load_average()})")
         latencies = {}
         for label, ours, _stock in cases:
             for caller, headers in callers:
@@ -327,7 +332,9 @@ def main():
                     f"{label:32s} {caller:9s} {p50:8.1f} / {p95:6.1f} / {max(times):6.1f}",
                     flush=True,
                 )
-        print(f"\n{heading} {'ours req/s':>10s} {'stock req/s':>11s} {'x':>6s}")
+        print(
+            f"\n{heading} {'ours req/s':>10s} {'stock req/s':>11s} {'x':>6s}   ({load_average()})"
+        )
         for label, ours, stock in cases:
             for caller, headers in callers:
                 ours_rate = throughput(base, script, folder, ours, headers, args.seconds)
@@ -340,6 +347,7 @@ def main():
                     flush=True,
                 )
         report_targets(rows)
+        print(f"({load_average()} at the end of the wrk runs)")
         print("\nEXPLAIN ANALYZE (one request each, anonymous then member):")
         for label, ours, _stock in cases:
             for caller, headers in callers:
