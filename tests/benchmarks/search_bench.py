@@ -226,17 +226,21 @@ def stock_wagtail(engine_url, mix, warm_up, warm_up_seconds):
 
 def explain_fallback(mix, count=3):
     """Print ``EXPLAIN ANALYZE`` of the database fallback's main query (the
-    one scan for count, facets and rank) for the first ``count`` word queries
-    of the mix, as an anonymous reader: on PostgreSQL the plan should show
-    the word index (``Bitmap Index Scan on search_record_folded_words``)."""
-    from search.database import matching
+    one read for count, facets and the first records by rank:
+    ``database.scan_query``) for the first ``count`` word queries of the mix,
+    as an anonymous reader, with the blocks it read."""
+    from django.db import connection
+
+    from search.database import scan_query
     from search.params import SearchParams
     from search.text import parse_query
 
     queries = [params["q"] for params, _token in mix if len(params) == 1][:count]
     for q in queries:
-        params = SearchParams(parsed=parse_query(q), locale="vi")
-        plan = matching(params, None).explain(analyze=True)
+        sql, values = scan_query(SearchParams(parsed=parse_query(q), locale="vi"), None)
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", values)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
         print(f"EXPLAIN ANALYZE, database fallback, q={q!r}:\n{plan}", flush=True)
 
 
