@@ -1,5 +1,12 @@
 """What the benchmark scripts share."""
 
+import os
+
+
+def load_average():
+    """The machine's load, printed beside timings: on a shared machine they need it."""
+    return "load average " + " ".join(f"{n:.2f}" for n in os.getloadavg())
+
 
 def create_database_if_missing(connection):
     """scripts/test-services.sh starts an empty cluster; pytest makes its own

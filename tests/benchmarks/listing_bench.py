@@ -49,7 +49,7 @@ from tests.benchmarks.api_load import (  # noqa: E402
     run_wrk,
     serve,
 )
-from tests.benchmarks.common import create_database_if_missing  # noqa: E402
+from tests.benchmarks.common import create_database_if_missing, load_average  # noqa: E402
 
 # Items published city-wide in the day a member syncs after: the archive's
 # daily rate (250,000 items over three years), spread over the units as the
@@ -251,11 +251,6 @@ def publish_day(within, other, count):
     for n, unit in enumerate(chosen):
         publish_news(unit, f"Tin trong ngày {now:%H%M%S} số {n}", lead="Tin mới trong ngày.")
     return len(chosen)
-
-
-def load_average():
-    """The machine's load, printed beside timings: on a shared machine they need it."""
-    return "load average " + " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
 def worker_memory(master_pid):

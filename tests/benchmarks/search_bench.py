@@ -71,7 +71,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
 
-from tests.benchmarks.common import create_database_if_missing  # noqa: E402
+from tests.benchmarks.common import create_database_if_missing, load_average  # noqa: E402
 from tests.benchmarks.search_archives import (  # noqa: E402
     SUGGEST,
     ExistingArchive,
@@ -263,8 +263,7 @@ def warm_up_server(server, warm_up, token, seconds, label):
 
 def report_load(line):
     """Print ``line`` with the load average now: timings on a shared machine need it."""
-    load = " ".join(f"{n:.2f}" for n in os.getloadavg())
-    print(f"{line}; load average {load}", flush=True)
+    print(f"{line}; {load_average()}", flush=True)
 
 
 def report(label, stats):
