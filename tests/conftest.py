@@ -12,6 +12,7 @@ from wagtail.users.models import UserProfile
 from editorial.factories import UserFactory, make_unit
 from editorial.models import BoardRole, UnitLevel
 from editorial.provisioning import add_board_member, clear_permission_cache, provision_board
+from tests.live_server import wait_for_requests_to_finish
 from tests.shared_tree import SHARED, mark_sharing
 
 
@@ -31,6 +32,19 @@ def _migration_rows_after_a_flush(request):
         Collection.add_root(name="Root")
     if not Page.objects.exists():
         Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))
+
+
+@pytest.fixture(autouse=True)
+def _live_server_requests_done(request):
+    """Before a browser test's database is emptied, the live server's requests
+    finish (``tests/live_server.py``)."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    # Set up the database first, so that its flush is torn down after this.
+    request.getfixturevalue("transactional_db")
+    yield
+    wait_for_requests_to_finish()
 
 
 @pytest.fixture(autouse=True)
