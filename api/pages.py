@@ -313,9 +313,15 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
         offset, limit = parse_window(request)
         indexed = self._indexed_listing(request)
         if indexed is not None:
-            parts, prepare = indexed
+            parts, windows, prepare = indexed
             data, rows, total, capped = indexed_window(
-                parts, request, offset=offset, limit=limit, after=after, prepare=prepare
+                parts,
+                request,
+                offset=offset,
+                limit=limit,
+                after=after,
+                prepare=prepare,
+                windows=windows,
             )
             return self._respond_window(request, data, rows, limit, (total, capped), validators)
         queryset = self.get_queryset()
@@ -352,8 +358,9 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
         one narrow table, indexes shaped like the listings), when it asks only
         for what the index holds: compact items of a unit's feed or subtree,
         or of one content type, with the reader filters: the querysets of
-        ``reader_index_parts`` and whether to prepare its statement. Else None. Every
-        parameter it takes is checked as the filters check it."""
+        ``reader_index_parts`` to count, the same to read newest first
+        (``in_indexed_feed``), and whether to prepare its statement. Else
+        None. Every parameter it takes is checked as the filters check it."""
         get = request.GET
         if set(get) - INDEXED_PARAMETERS:
             return None
@@ -365,23 +372,27 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
             return None
         if not models and "unit" not in get:
             return None  # every type: unit home pages and lists too
-        narrowing = Q()
+        typed = Q()
         if models:
             types = [model for model in get_page_models() if issubclass(model, models[0])]
-            narrowing &= Q(content_type__in=ContentType.objects.get_for_models(*types).values())
+            typed = Q(content_type__in=ContentType.objects.get_for_models(*types).values())
         subtree = boolean_parameter(request, "subtree")
+        # What is counted and what is read newest first: the same rows.
+        narrowing = (typed, typed)
         if "unit" in get:
-            narrowing &= in_indexed_feed(unit_parameter(request), subtree=subtree)
+            feed = in_indexed_feed(unit_parameter(request), subtree=subtree)
+            narrowing = tuple(typed & rows for rows in feed)
         asked = reader_filters(request)
-        parts = [
-            narrow_index(rows.filter(narrowing), asked)
-            for rows in reader_index_parts(request.user, reader_locale(request))
-        ]
+        parts = reader_index_parts(request.user, reader_locale(request))
+        counted, windows = (
+            [narrow_index(rows.filter(wanted), asked) for rows in parts] for wanted in narrowing
+        )
         # A unit's own feed reads one index range whatever the unit: its plan
         # does not depend on the values. A subtree or a date range holds a few
         # rows or the whole city, and must be planned for its own.
         own_feed = "unit" in get and not subtree
-        return parts, own_feed and not any(lookup != "exact" for _c, lookup, _v in asked)
+        prepare = own_feed and not any(lookup != "exact" for _c, lookup, _v in asked)
+        return counted, windows, prepare
 
     @staticmethod
     def _listing_version(request):

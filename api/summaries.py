@@ -107,13 +107,15 @@ def summaries(page_ids, request):
     return Items(request).render([rows[pk] for pk in page_ids if pk in rows])
 
 
-def indexed_window(parts, request, *, offset, limit, after=None, prepare=False):
+def indexed_window(parts, request, *, offset, limit, after=None, prepare=False, windows=None):
     """One window of a listing read from the reader index, newest first:
     ``(items, (id, published) of each row read, count, capped)``, one row
     more read than ``limit`` when more follow. ``parts``: the listing's
     disjoint ``PageAudience`` querysets (``reader_index_parts``, filtered);
     each yields its own newest ``offset + limit + 1`` rows through its index
     and the window is cut from their union, so no part is ever sorted whole.
+    ``windows``: the same parts written as their windows read them best, if
+    that differs from how they are counted (a district's subtree).
     ``after``: the ``(published, id)`` the window continues after. The count
     is ``keyset.capped_count``'s, of the whole listing, in the same statement.
     ``prepare``: the listing's plan does not depend on its values (a unit's own
@@ -136,26 +138,25 @@ def indexed_window(parts, request, *, offset, limit, after=None, prepare=False):
     # OFFSET 0 keeps it from copying the sum so far into both branches.
     fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
     counted, count_params = "SELECT 0 AS n", []
-    windows, window_params = [], []
-    for position, part in enumerate(parts):
-        part_sql, part_params = (
-            part.order_by().values_list("page_id", "first_published_at").query.sql_with_params()
-        )
+    window_sqls, window_params = [], []
+    for position, (part, window) in enumerate(zip(parts, windows or parts, strict=True)):
+        part_sql, part_params = _rows_sql(part)
         counted = (
             f"SELECT CASE WHEN s.n > {keyset.COUNT_CAP} THEN s.n ELSE s.n +"
             f" (SELECT COUNT(*) FROM (SELECT 1 FROM ({part_sql}) c LIMIT {keyset.COUNT_CAP + 1})"
             f" k) END AS n FROM ({counted}{fence}) s"
         )
         count_params = [*part_params, *count_params]
-        windows.append(
+        rows_sql, rows_params = _rows_sql(window)
+        window_sqls.append(
             "SELECT * FROM (SELECT f.page_id, f.first_published_at"
-            f" FROM ({part_sql}) f {following} {newest} LIMIT {offset + limit + 1}) part{position}"
+            f" FROM ({rows_sql}) f {following} {newest} LIMIT {offset + limit + 1}) part{position}"
         )
-        window_params += [*part_params, *following_params]
+        window_params += [*rows_params, *following_params]
     page = connection.ops.quote_name(Page._meta.db_table)
     sql = (
         f"SELECT {_columns()}, w.first_published_at, ({counted})"
-        f" FROM (SELECT f.page_id, f.first_published_at FROM ({' UNION ALL '.join(windows)}) f"
+        f" FROM (SELECT f.page_id, f.first_published_at FROM ({' UNION ALL '.join(window_sqls)}) f"
         f" {newest} LIMIT {limit + 1} OFFSET {offset}) w"
         f" JOIN {page} p ON p.id = w.page_id{_joins()}"
         " ORDER BY w.first_published_at DESC, w.page_id DESC"
@@ -172,6 +173,10 @@ def indexed_window(parts, request, *, offset, limit, after=None, prepare=False):
     keys = [(values[0], aware_datetime(values[-2])) for values in fetched]
     items = Items(request).render(summary_rows[:limit])
     return items, keys, *keyset.capped(count)
+
+
+def _rows_sql(part):
+    return part.order_by().values_list("page_id", "first_published_at").query.sql_with_params()
 
 
 def row_of_page(page, unit):

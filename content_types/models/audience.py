@@ -10,7 +10,8 @@ A reader's filter is then one indexed lookup over every page type at once.
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
-from django.db.models.lookups import StartsWith
+from django.db.models.functions import Substr
+from django.db.models.lookups import Exact, StartsWith
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, PageViewRestriction
 
@@ -28,6 +29,38 @@ class Audience(models.TextChoices):
 # besides its order).
 FILTERED = ["news_category", "document_type", "document_status", "reader_date"]
 LISTED = ["audience", *FILTERED]
+# The owning unit's ancestors at the top two levels of the tree (treebeard's
+# steplen of 4): the province or city, and its districts and blocs. Their
+# subtrees hold thousands of rows; a subtree deeper down, a few hundred.
+TOP_LEVEL_PATHS = {length: Substr("unit_path", 1, length) for length in (4, 8)}
+
+
+def _top_level_indexes(name, length):
+    """A top-level unit's subtree by its path's prefix, newest first whatever
+    the unit below: its window stops after a page of rows (``in_indexed_feed``).
+    With the path itself: PostgreSQL reads an expression's index alone only
+    when it holds the expression's columns."""
+    prefix, readable = TOP_LEVEL_PATHS[length], Q(live=True, private=False)
+    newest = F("first_published_at").desc()
+    return [
+        models.Index(
+            F("locale"),
+            F("content_type"),
+            prefix,
+            newest,
+            name=name,
+            condition=readable,
+            include=["page", "unit_path", *LISTED],
+        ),
+        models.Index(
+            F("locale"),
+            prefix,
+            newest,
+            name=f"{name}_any_type",
+            condition=readable,
+            include=["page", "content_type", "unit_path", *LISTED],
+        ),
+    ]
 
 
 class PageAudience(models.Model):
@@ -105,6 +138,8 @@ class PageAudience(models.Model):
                 name="reader_changes",
                 condition=Q(live=True, private=False),
             ),
+            *_top_level_indexes("reader_province", 4),
+            *_top_level_indexes("reader_district", 8),
         ]
 
     def __str__(self):
@@ -354,15 +389,33 @@ def _reader_index_rows(language_code):
 
 def in_indexed_feed(unit, *, subtree=False):
     """``in_unit_feed`` over the reader index: a unit's own rows read through
-    its index, and the few pages promoted into it by id."""
+    its index, and the few pages promoted into it by id. The same rows as two
+    Q objects: as a count reads them best, and as a window reads them newest
+    first (they differ for a district's subtree: ``_owned_in_subtree``)."""
     if subtree:
-        owned = subtree_of(unit.path)
+        owned = _owned_in_subtree(unit.path)
         listed = PageListing.objects.filter(subtree_of(unit.path, "unit__path"))
         promoted = list(listed.values_list("page_id", flat=True))
     else:
-        owned = Q(unit=unit)
+        owned = (Q(unit=unit),) * 2
         promoted = _promoted_into(unit.pk)
-    return owned | Q(pk__in=promoted) if promoted else owned
+    if not promoted:
+        return owned
+    return tuple(rows | Q(pk__in=promoted) for rows in owned)
+
+
+def _owned_in_subtree(path):
+    """Rows owned in the subtree at ``path``, to count and to read newest
+    first. A count reads the audience-first subtree indexes by range, only the
+    caller's audiences. The window of a top-level unit's subtree (the
+    province's, a district's) reads its prefix index (``TOP_LEVEL_PATHS``)
+    newest first and stops after a page of rows, where the range would read
+    and sort every row of it. A deeper subtree holds a few hundred rows and is
+    read by range both ways."""
+    whole = subtree_of(path)
+    if len(path) in TOP_LEVEL_PATHS:
+        return whole, Q(Exact(TOP_LEVEL_PATHS[len(path)], path))
+    return whole, whole
 
 
 def _promoted_into(unit_id):

@@ -77,6 +77,9 @@ def parameter_sets(t):
         {"type": NEWS, "unit": t.district.pk},
         {"type": NEWS, "unit": t.district.pk, "subtree": "true"},
         {"unit": t.district.pk, "subtree": "true"},
+        # A district's subtree with a page promoted into it, by cursor.
+        {"unit": t.district_2.pk, "subtree": "true", "limit": 1},
+        {"unit": t.grassroots.pk, "subtree": "true"},
         {"unit": t.grassroots.pk},
         {"unit": t.district_2.pk},
         {"unit": t.province.pk, "subtree": "true", "limit": 3},
