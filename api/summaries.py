@@ -115,7 +115,7 @@ def indexed_window(parts, request, *, offset, limit, after=None, prepare=False, 
     each yields its own newest ``offset + limit + 1`` rows through its index
     and the window is cut from their union, so no part is ever sorted whole.
     ``windows``: the same parts written as their windows read them best, if
-    that differs from how they are counted (a district's subtree).
+    that differs from how they are counted (a top-level unit's subtree).
     ``after``: the ``(published, id)`` the window continues after. The count
     is ``keyset.capped_count``'s, of the whole listing, in the same statement.
     ``prepare``: the listing's plan does not depend on its values (a unit's own

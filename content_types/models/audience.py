@@ -391,7 +391,7 @@ def in_indexed_feed(unit, *, subtree=False):
     """``in_unit_feed`` over the reader index: a unit's own rows read through
     its index, and the few pages promoted into it by id. The same rows as two
     Q objects: as a count reads them best, and as a window reads them newest
-    first (they differ for a district's subtree: ``_owned_in_subtree``)."""
+    first (they differ for a top-level unit's subtree: ``_owned_in_subtree``)."""
     if subtree:
         owned = _owned_in_subtree(unit.path)
         listed = PageListing.objects.filter(subtree_of(unit.path, "unit__path"))
