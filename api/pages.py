@@ -384,9 +384,10 @@ class ReaderPagesAPIViewSet(CheckedQueryMixin, PagesAPIViewSet):
             narrowing = tuple(typed & rows for rows in feed)
         asked = reader_filters(request)
         parts = reader_index_parts(request.user, reader_locale(request))
-        counted, windows = (
-            [narrow_index(rows.filter(wanted), asked) for rows in parts] for wanted in narrowing
-        )
+        counted = [narrow_index(rows.filter(narrowing[0]), asked) for rows in parts]
+        windows = None  # read as counted: one SQL for both (``indexed_window``)
+        if narrowing[1] != narrowing[0]:
+            windows = [narrow_index(rows.filter(narrowing[1]), asked) for rows in parts]
         # A unit's own feed reads one index range whatever the unit: its plan
         # does not depend on the values. A subtree or a date range holds a few
         # rows or the whole city, and must be planned for its own.

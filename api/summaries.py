@@ -147,7 +147,7 @@ def indexed_window(parts, request, *, offset, limit, after=None, prepare=False, 
             f" k) END AS n FROM ({counted}{fence}) s"
         )
         count_params = [*part_params, *count_params]
-        rows_sql, rows_params = _rows_sql(window)
+        rows_sql, rows_params = (part_sql, part_params) if window is part else _rows_sql(window)
         window_sqls.append(
             "SELECT * FROM (SELECT f.page_id, f.first_published_at"
             f" FROM ({rows_sql}) f {following} {newest} LIMIT {offset + limit + 1}) part{position}"
